@@ -1,0 +1,29 @@
+"""The shipped Alembic migrations build exactly the tables `scrutiny.store.schema` declares."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from scrutiny.store import Store
+from scrutiny.store.schema import metadata
+
+
+def test_migrated_schema_matches_declared_tables(store: Store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        differences = compare_metadata(context, metadata)
+        assert differences == []
+        assert context.get_current_revision() == "r0001"
+        indexes = {ix["name"] for ix in inspect(conn).get_indexes("list_versions")}
+        assert "uq_list_versions_current" in indexes
+
+
+def test_sqlite_pragmas(tmp_path: object) -> None:
+    from scrutiny.store import connect
+
+    with connect(f"sqlite:///{tmp_path}/s.db") as opened, opened.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
