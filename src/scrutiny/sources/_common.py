@@ -1,0 +1,210 @@
+"""Small helpers the UN, EU and UN-vessel parsers share: text clean-up, data tables, scripts.
+
+Parsers tag names with their script (UN NAME_ORIGINAL_SCRIPT, EU nameAlias in Hangul, Cyrillic,
+Arabic ...) so that matching can pick transliterations. Unicode character names start with the
+script ("HANGUL SYLLABLE GA", "CYRILLIC SMALL LETTER A"), which is enough to tell the scripts
+sanctions lists use apart without another dependency.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+from lxml import etree
+
+from scrutiny.errors import ListParseError
+from scrutiny.sources import open_source
+
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str | None:
+    """Text with runs of whitespace (incl. the newlines lists wrap fields with) collapsed; None if blank."""
+    if text is None:
+        return None
+    collapsed = _SPACE.sub(" ", text).strip()
+    return collapsed or None
+
+
+@cache
+def data_table(name: str) -> tuple[tuple[str, str], ...]:
+    """Rows of a two-column tab-separated table in scrutiny/data/, comments and blanks skipped."""
+    raw = files("scrutiny.data").joinpath(name).read_text(encoding="utf-8")
+    rows: list[tuple[str, str]] = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, value = line.split("\t")
+        rows.append((key.strip(), value.strip()))
+    return tuple(rows)
+
+
+# First word(s) of a Unicode character name -> ISO 15924 code.
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("LATIN", "Latn"),
+    ("CYRILLIC", "Cyrl"),
+    ("ARABIC", "Arab"),
+    ("HANGUL", "Hang"),
+    ("CJK", "Hani"),
+    ("HIRAGANA", "Hira"),
+    ("KATAKANA", "Kana"),
+    ("GREEK", "Grek"),
+    ("HEBREW", "Hebr"),
+    ("GEORGIAN", "Geor"),
+    ("ARMENIAN", "Armn"),
+    ("THAI", "Thai"),
+    ("DEVANAGARI", "Deva"),
+    ("BENGALI", "Beng"),
+    ("MYANMAR", "Mymr"),
+    ("ETHIOPIC", "Ethi"),
+    ("SYRIAC", "Syrc"),
+    ("THAANA", "Thaa"),
+    ("TIBETAN", "Tibt"),
+    ("KHMER", "Khmr"),
+    ("LAO", "Laoo"),
+    ("MONGOLIAN", "Mong"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _char_script(char: str) -> str | None:
+    name = unicodedata.name(char, "")
+    for prefix, code in _PREFIXES:
+        if name.startswith(prefix):
+            return code
+    return None
+
+
+def script_of(text: str) -> str | None:
+    """ISO 15924 code of the script most letters of `text` are in; None if it has no letters."""
+    counts: Counter[str] = Counter()
+    for char in text:
+        if char.isalpha():
+            code = _char_script(char)
+            if code is not None:
+                counts[code] += 1
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+class XmlRecords:
+    """Streams the record elements of an XML list file with lxml iterparse, in bounded memory.
+
+    Reads up to the root element on construction (so the caller gets the root's attributes,
+    e.g. the publisher date, before any record), then `records()` yields each record element
+    once it is complete and frees it afterwards. Every read failure (malformed XML, truncated
+    gzip, wrong root or namespace, empty file) becomes `error` naming the file and line.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        error: type[ListParseError],
+        root_tag: str,
+        record_tags: Iterable[str],
+    ) -> None:
+        self.path = path
+        self.file = path.name
+        self.error = error
+        self.record_tags = frozenset(record_tags)
+        self.line = 0
+        try:
+            self._handle = open_source(path)
+        except ListParseError as exc:
+            raise error(str(path), None, exc.problem) from exc
+        self._events = etree.iterparse(
+            self._handle,
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+        )
+        empty = f"empty file: expected an XML document with root <{_show(root_tag)}>"
+        try:
+            event, root = self._next()
+        except ListParseError as exc:
+            self._handle.close()
+            if _is_blank(path):
+                raise error(self.file, None, empty) from exc
+            raise
+        except BaseException:
+            self._handle.close()
+            raise
+        if event is None or root is None:
+            self._handle.close()
+            raise error(self.file, None, empty)
+        if root.tag != root_tag:
+            self._handle.close()
+            raise error(
+                self.file,
+                f"line {root.sourceline}",
+                f"expected root element <{_show(root_tag)}>, found <{_show(str(root.tag))}>",
+            )
+        self.root_attrib: dict[str, str] = {str(k): str(v) for k, v in root.attrib.items()}
+
+    def _next(self) -> tuple[str | None, etree._Element | None]:
+        try:
+            event, elem = next(self._events)
+        except StopIteration:
+            return None, None
+        except etree.XMLSyntaxError as exc:
+            line = exc.lineno or self.line
+            where = f"line {line}" if line else None
+            raise self.error(self.file, where, f"malformed XML: {exc.msg}") from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            # gzip reports truncation as EOFError and corruption as BadGzipFile / zlib.error.
+            raise self.error(
+                self.file, f"after line {self.line}", f"unreadable or truncated file: {exc}"
+            ) from exc
+        if elem.sourceline:
+            self.line = elem.sourceline
+        return event, elem
+
+    def where(self, elem: etree._Element, record_id: str | None = None) -> str:
+        """Place of an element for error messages: `line N` plus the record id when known."""
+        line = f"line {elem.sourceline}" if elem.sourceline else f"after line {self.line}"
+        return f"{line} (record {record_id})" if record_id else line
+
+    def records(self) -> Iterator[etree._Element]:
+        """Each complete record element, in file order; cleared once the caller moves on."""
+        try:
+            while True:
+                event, elem = self._next()
+                if event is None or elem is None:
+                    return
+                if event != "end" or elem.tag not in self.record_tags:
+                    continue
+                yield elem
+                elem.clear()
+                parent = elem.getparent()
+                if parent is not None:
+                    while elem.getprevious() is not None:
+                        del parent[0]
+        finally:
+            self._handle.close()
+
+
+def _is_blank(path: Path) -> bool:
+    """True if the (possibly gzip) file holds nothing but whitespace."""
+    try:
+        with open_source(path) as handle:
+            return not handle.read(4096).strip()
+    except (ListParseError, OSError, EOFError, zlib.error):
+        return False
+
+
+def _show(tag: str) -> str:
+    """A tag in Clark notation ({ns}local) shown as the reader writes it: local in ns."""
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return f"{local} xmlns={namespace!r}"
+    return tag
