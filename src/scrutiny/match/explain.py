@@ -1,0 +1,61 @@
+"""Explanations: why a hit scored what it did, in terms a compliance analyst can check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrutiny.match.features import NameAlignment
+from scrutiny.match.forms import Form
+from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
+from scrutiny.match.score import ScoreModel
+
+
+def explain(
+    *,
+    index: NameIndex,
+    model: ScoreModel,
+    entity: EntityRecord,
+    query_name: str,
+    name_id: int | None,
+    query_form: Form | None,
+    list_form: Form | None,
+    alignment: NameAlignment | None,
+    values: list[float] | None,
+    identifier: str | None,
+    notes: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The explanation dict attached to a hit (JSON-ready)."""
+    contributions = model.contributions(values) if values is not None else {}
+    agreeing = sorted(k for k, v in contributions.items() if v > 0)
+    conflicting = sorted(k for k, v in contributions.items() if v < 0)
+    if identifier:
+        agreeing.append(f"identifier {identifier}")
+    result: dict[str, Any] = {
+        "query_name": query_name,
+        "matched_name": index.name_text[name_id] if name_id is not None else None,
+        "name_kind": str(KIND_NAMES[int(index.name_kind[name_id])])
+        if name_id is not None
+        else None,
+        "query_form": " ".join(query_form.tokens) if query_form else None,
+        "list_form": " ".join(list_form.tokens) if list_form else None,
+        "parts": [
+            {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
+            for q, c, s, w in (alignment.pairs if alignment else [])
+        ],
+        "contributions": contributions,
+        "agreeing": agreeing,
+        "conflicting": conflicting,
+        "identifier": identifier,
+        "list": entity.list_id,
+        "programs": list(entity.programs),
+        "list_version": {
+            "publisher_date": entity.publisher_date,
+            "source_file": entity.source_file,
+            "content_hash": entity.content_hash,
+        },
+    }
+    if list_form is not None and query_form is not None and query_form.korean:
+        result["korean_key_equal"] = query_form.korean == list_form.korean
+    if notes:
+        result["notes"] = list(notes)
+    return result

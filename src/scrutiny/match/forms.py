@@ -1,0 +1,86 @@
+"""A name as matching sees it: its Latin token forms, legal forms apart, Korean key."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from scrutiny.match import _text
+
+MAX_TOKENS = 12
+
+
+class Form(NamedTuple):
+    """One Latin reading of a name, split into identifying tokens and legal-form tokens."""
+
+    core: tuple[str, ...]
+    legal: tuple[str, ...]
+    korean: str | None  # spelling-independent key when the form reads as a Korean name
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.core + self.legal
+
+
+@lru_cache(maxsize=200_000)
+def name_forms(text: str) -> tuple[Form, ...]:
+    """Every Latin token form of a name (the name itself, plus transliterations)."""
+    readings: list[tuple[str, ...]] = []
+    tokens = _text.tokenize(text)
+    if tokens and all(t.isascii() for t in tokens):
+        readings.append(tokens)
+    else:
+        if tokens and _text.script(text) == "Latn":
+            readings.append(tokens)
+        for latin in _text.latin_forms(text):
+            latin_tokens = _text.tokenize(latin)
+            if latin_tokens and latin_tokens not in readings:
+                readings.append(latin_tokens)
+        if not readings and tokens:
+            readings.append(tokens)
+    forms: list[Form] = []
+    for reading in readings:
+        reading = reading[:MAX_TOKENS]
+        core, legal = _text.split_legal(reading)
+        if not core:  # a name made only of legal-form words is still a name on the list
+            core, legal = legal, ()
+        form = Form(core, legal, _text.korean_key(reading))
+        if form not in forms:
+            forms.append(form)
+    return tuple(forms)
+
+
+def encode_forms(forms: tuple[Form, ...]) -> str:
+    """Compact text form for persisting (forms by newline; core, legal, key by tab)."""
+    return "\n".join(f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}" for f in forms)
+
+
+@lru_cache(maxsize=100_000)
+def decode_forms(raw: str) -> tuple[Form, ...]:
+    """Inverse of `encode_forms`."""
+    forms = []
+    for line in raw.split("\n"):
+        core, legal, key = line.split("\t")
+        forms.append(Form(tuple(core.split()), tuple(legal.split()), key or None))
+    return tuple(forms)
+
+
+def index_keys(forms: tuple[Form, ...]) -> set[str]:
+    """Retrieval keys of a name: tokens, joined neighbours, phonetic keys, Korean key.
+
+    Joined neighbours ("jong"+"un" -> "jongun") make "Jong Un", "Jong-un" and "Jongun" meet in
+    one key whichever way the list or the customer wrote the given name.
+    """
+    keys: set[str] = set()
+    for form in forms:
+        tokens = form.tokens
+        for i, token in enumerate(tokens):
+            keys.add("t:" + token)
+            code = _text.phonetic(token)
+            if code:
+                keys.add("p:" + code)
+            if i + 1 < len(tokens):
+                keys.add("t:" + token + tokens[i + 1])
+        if form.korean:
+            keys.add("k:" + form.korean)
+    return keys

@@ -1,0 +1,371 @@
+"""Candidate retrieval: an in-process inverted index over every name of every loaded list.
+
+Each name contributes retrieval keys (tokens, joined neighbours, phonetic codes, the Korean
+key; see `forms.index_keys`). Postings are stored CSR-style in numpy arrays (`offsets`,
+`postings`) with one IDF weight per key, so a query is a handful of array slices and one
+`np.bincount`: summed weights of matched keys per name, top-K by `argpartition`. Tokens with
+typos are found through a deletion index (SymSpell's idea: a token and every one-character
+deletion of it share a key) over the token vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.feather as feather
+from rapidfuzz.distance import OSA
+
+from scrutiny.match import ids
+from scrutiny.match.forms import Form, decode_forms, encode_forms, index_keys, name_forms
+from scrutiny.model import Entity, EntityType, NameKind
+
+FORMAT_VERSION = 1
+KIND_CODES = {
+    NameKind.PRIMARY: 0,
+    NameKind.STRONG_ALIAS: 1,
+    NameKind.WEAK_ALIAS: 2,
+    NameKind.FORMER: 3,
+}
+KIND_NAMES = {v: k for k, v in KIND_CODES.items()}
+SCHEMA_CODES = {
+    EntityType.PERSON: 0,
+    EntityType.ORGANIZATION: 1,
+    EntityType.VESSEL: 2,
+    EntityType.AIRCRAFT: 3,
+}
+TYPO_MIN_LEN = 4  # shorter tokens have too many neighbours one edit away to mean anything
+TYPO_FACTOR = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """What scoring and explanations need of a list entity, kept compact in memory."""
+
+    id: str
+    list_id: str
+    schema: str
+    name: str
+    programs: tuple[str, ...]
+    birth_dates: tuple[tuple[str, str | None], ...]
+    countries: tuple[str, ...]
+    gender: str | None
+    id_keys: tuple[str, ...]
+    publisher_date: str | None
+    content_hash: str
+    source_file: str
+
+    @classmethod
+    def from_entity(cls, entity: Entity) -> EntityRecord:
+        countries = list(entity.nationalities) + list(entity.citizenships)
+        if entity.vessel and entity.vessel.flag:
+            countries.append(entity.vessel.flag)
+        keys: list[str] = []
+        for ident in entity.identifiers:
+            keys.extend(ids.id_keys(ident.kind, ident.value))
+        return cls(
+            id=entity.id,
+            list_id=entity.list_id,
+            schema=str(entity.schema),
+            name=entity.primary_name,
+            programs=tuple(entity.programs),
+            birth_dates=tuple((b.date, b.until) for b in entity.birth_dates),
+            countries=tuple(dict.fromkeys(countries)),
+            gender=entity.gender,
+            id_keys=tuple(dict.fromkeys(keys)),
+            publisher_date=entity.provenance.publisher_date,
+            content_hash=entity.provenance.content_hash,
+            source_file=entity.provenance.source_file,
+        )
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.id,
+            self.list_id,
+            self.schema,
+            self.name,
+            self.programs,
+            self.birth_dates,
+            self.countries,
+            self.gender,
+            self.id_keys,
+            self.publisher_date,
+            self.content_hash,
+            self.source_file,
+        ]
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> EntityRecord:
+        return cls(
+            id=row[0],
+            list_id=row[1],
+            schema=row[2],
+            name=row[3],
+            programs=tuple(row[4]),
+            birth_dates=tuple((d[0], d[1]) for d in row[5]),
+            countries=tuple(row[6]),
+            gender=row[7],
+            id_keys=tuple(row[8]),
+            publisher_date=row[9],
+            content_hash=row[10],
+            source_file=row[11],
+        )
+
+
+@dataclass
+class NameIndex:
+    """The index: entities, their names, and the key → name postings."""
+
+    entities: list[EntityRecord]
+    name_entity: np.ndarray  # int32, entity row of each name
+    name_kind: np.ndarray  # int8, KIND_CODES
+    name_text: list[str]
+    name_forms_raw: list[str]  # encode_forms() of each name, decoded lazily when scored
+    keys: list[str]
+    offsets: np.ndarray  # int64, len(keys) + 1
+    postings: np.ndarray  # int32 name ids
+    weights: np.ndarray  # float32 IDF per key
+    list_versions: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    # Which store content the index was built from (list id -> version content hash), so a
+    # persisted index is reused only while the loaded lists are unchanged.
+    fingerprint: dict[str, str] = field(default_factory=dict)
+    key_ids: dict[str, int] = field(init=False)
+    token_idf: dict[str, float] = field(init=False)
+    id_index: dict[str, list[int]] = field(init=False)
+    entity_schema: np.ndarray = field(init=False)
+    _deletes: dict[str, list[str]] = field(init=False)
+    max_idf: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key_ids = {key: i for i, key in enumerate(self.keys)}
+        self.token_idf = {
+            key[2:]: float(w)
+            for key, w in zip(self.keys, self.weights.tolist(), strict=True)
+            if key.startswith("t:")
+        }
+        self.max_idf = math.log(len(self.name_text) + 1) + 1.0
+        self.id_index = {}
+        for row, entity in enumerate(self.entities):
+            for key in entity.id_keys:
+                self.id_index.setdefault(key, []).append(row)
+        codes = {str(s): c for s, c in SCHEMA_CODES.items()}
+        self.entity_schema = np.array([codes.get(e.schema, 1) for e in self.entities], np.int8)
+        self._deletes = {}
+        for token in self.token_idf:
+            if len(token) >= TYPO_MIN_LEN and token.isalpha():
+                for variant in _deletions(token):
+                    self._deletes.setdefault(variant, []).append(token)
+
+    # --- building ------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> NameIndex:
+        """Index every name of every entity."""
+        records: list[EntityRecord] = []
+        name_entity: list[int] = []
+        name_kind: list[int] = []
+        name_text: list[str] = []
+        name_raw: list[str] = []
+        key_ids: dict[str, int] = {}
+        pairs_key: list[int] = []
+        pairs_name: list[int] = []
+        versions: dict[str, dict[str, str | None]] = {}
+        for entity in entities:
+            row = len(records)
+            records.append(EntityRecord.from_entity(entity))
+            prov = entity.provenance
+            versions.setdefault(
+                prov.list_id, {"publisher_date": prov.publisher_date, "source_file": None}
+            )["source_file"] = prov.source_file
+            seen: set[str] = set()
+            for name in entity.names:
+                text = name.full.strip()
+                if not text or text.casefold() in seen:
+                    continue
+                seen.add(text.casefold())
+                forms = name_forms(text)
+                if not forms:
+                    continue
+                name_id = len(name_text)
+                name_entity.append(row)
+                name_kind.append(KIND_CODES.get(name.kind, 1))
+                name_text.append(text)
+                name_raw.append(encode_forms(forms))
+                for key in index_keys(forms):
+                    kid = key_ids.setdefault(key, len(key_ids))
+                    pairs_key.append(kid)
+                    pairs_name.append(name_id)
+        n_names = len(name_text)
+        key_arr = np.asarray(pairs_key, dtype=np.int32)
+        name_arr = np.asarray(pairs_name, dtype=np.int32)
+        order = np.lexsort((name_arr, key_arr))
+        postings = name_arr[order]
+        counts = np.bincount(key_arr, minlength=len(key_ids))
+        offsets = np.zeros(len(key_ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        weights = np.log((n_names + 1) / (counts + 0.5)).astype(np.float32)
+        return cls(
+            entities=records,
+            name_entity=np.asarray(name_entity, dtype=np.int32),
+            name_kind=np.asarray(name_kind, dtype=np.int8),
+            name_text=name_text,
+            name_forms_raw=name_raw,
+            keys=list(key_ids),
+            offsets=offsets,
+            postings=postings,
+            weights=weights,
+            list_versions=versions,
+        )
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def save(self, index_dir: Path) -> None:
+        """Write the index to a folder (numpy arrays, Arrow tables, a JSON manifest)."""
+        index_dir.mkdir(parents=True, exist_ok=True)
+        np.save(index_dir / "offsets.npy", self.offsets)
+        np.save(index_dir / "postings.npy", self.postings)
+        np.save(index_dir / "weights.npy", self.weights)
+        names = pa.table(
+            {
+                "entity": pa.array(self.name_entity),
+                "kind": pa.array(self.name_kind),
+                "text": pa.array(self.name_text, pa.string()),
+                "forms": pa.array(self.name_forms_raw, pa.string()),
+            }
+        )
+        feather.write_feather(names, index_dir / "names.arrow")
+        feather.write_feather(pa.table({"key": pa.array(self.keys)}), index_dir / "keys.arrow")
+        (index_dir / "entities.json").write_bytes(
+            orjson.dumps([e.to_json() for e in self.entities])
+        )
+        manifest = {
+            "format": FORMAT_VERSION,
+            "entities": len(self.entities),
+            "names": len(self.name_text),
+            "keys": len(self.keys),
+            "lists": self.list_versions,
+            "fingerprint": self.fingerprint,
+        }
+        (index_dir / "manifest.json").write_bytes(
+            orjson.dumps(manifest, option=orjson.OPT_INDENT_2)
+        )
+
+    @staticmethod
+    def stored_fingerprint(index_dir: Path) -> dict[str, str] | None:
+        """The fingerprint of a persisted index, None if there is none (or another format)."""
+        try:
+            manifest = orjson.loads((index_dir / "manifest.json").read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        if manifest.get("format") != FORMAT_VERSION:
+            return None
+        return dict(manifest.get("fingerprint") or {})
+
+    @classmethod
+    def load(cls, index_dir: Path) -> NameIndex:
+        """Read an index written by `save`."""
+        manifest = orjson.loads((index_dir / "manifest.json").read_bytes())
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(
+                f"{index_dir}: index format {manifest.get('format')} is not {FORMAT_VERSION}"
+            )
+        names = feather.read_table(index_dir / "names.arrow")
+        keys = feather.read_table(index_dir / "keys.arrow")
+        entities = orjson.loads((index_dir / "entities.json").read_bytes())
+        return cls(
+            entities=[EntityRecord.from_json(row) for row in entities],
+            name_entity=names.column("entity").to_numpy().astype(np.int32),
+            name_kind=names.column("kind").to_numpy().astype(np.int8),
+            name_text=names.column("text").to_pylist(),
+            name_forms_raw=names.column("forms").to_pylist(),
+            keys=keys.column("key").to_pylist(),
+            offsets=np.load(index_dir / "offsets.npy"),
+            postings=np.load(index_dir / "postings.npy"),
+            weights=np.load(index_dir / "weights.npy"),
+            list_versions=manifest.get("lists", {}),
+            fingerprint=manifest.get("fingerprint", {}),
+        )
+
+    # --- querying ------------------------------------------------------------------------
+
+    def forms_of(self, name_id: int) -> tuple[Form, ...]:
+        return decode_forms(self.name_forms_raw[name_id])
+
+    def idf(self, token: str) -> float:
+        """Rarity weight of a token; unseen tokens are as rare as can be."""
+        return self.token_idf.get(token, self.max_idf)
+
+    def typo_neighbours(self, token: str) -> list[str]:
+        """Vocabulary tokens one edit (incl. transposition) away from `token`."""
+        if len(token) < TYPO_MIN_LEN or not token.isalpha():
+            return []
+        found: set[str] = set()
+        for variant in (token, *_deletions(token)):
+            for candidate in self._deletes.get(variant, ()):
+                if candidate != token and OSA.distance(token, candidate, score_cutoff=1) <= 1:
+                    found.add(candidate)
+        return sorted(found)
+
+    def query_keys(self, forms: tuple[Form, ...]) -> dict[int, float]:
+        """Key id → weight for a query, including typo neighbours of unknown tokens."""
+        weighted: dict[int, float] = {}
+        for key in index_keys(forms):
+            kid = self.key_ids.get(key)
+            if kid is not None:
+                weighted[kid] = float(self.weights[kid])
+        for form in forms:
+            for token in form.tokens:
+                if "t:" + token in self.key_ids:
+                    continue
+                for neighbour in self.typo_neighbours(token):
+                    kid = self.key_ids["t:" + neighbour]
+                    weighted[kid] = max(
+                        weighted.get(kid, 0.0), TYPO_FACTOR * float(self.weights[kid])
+                    )
+        return weighted
+
+    def candidates(
+        self, forms: tuple[Form, ...], limit: int, schema: EntityType | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top `limit` name ids by summed key weight, with their retrieval scores."""
+        weighted = self.query_keys(forms)
+        if not weighted:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        kids = np.fromiter(weighted.keys(), dtype=np.int64, count=len(weighted))
+        kw = np.fromiter(weighted.values(), dtype=np.float64, count=len(weighted))
+        starts = self.offsets[kids]
+        lengths = self.offsets[kids + 1] - starts
+        hit_names = np.concatenate(
+            [self.postings[s : s + n] for s, n in zip(starts, lengths, strict=True)]
+        )
+        scores = np.bincount(hit_names, weights=np.repeat(kw, lengths))
+        if schema is not None:
+            wanted = SCHEMA_CODES[schema]
+            ents = self.name_entity[: len(scores)]
+            mismatch = self.entity_schema[ents] != wanted
+            scores[mismatch] *= 0.5
+        nonzero = int(np.count_nonzero(scores))
+        take = min(limit, nonzero)
+        if take == 0:
+            return np.empty(0, np.int32), np.empty(0, np.float32)
+        top = np.argpartition(-scores, take - 1)[:take]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return top.astype(np.int32), scores[top].astype(np.float32)
+
+    def entities_by_id(self, keys: Iterable[str]) -> dict[int, str]:
+        """Entity rows whose identifiers match any of the keys, with the key matched."""
+        found: dict[int, str] = {}
+        for key in keys:
+            for row in self.id_index.get(key, ()):
+                found.setdefault(row, key)
+        return found
+
+
+def _deletions(token: str) -> list[str]:
+    return [token[:i] + token[i + 1 :] for i in range(len(token))]
