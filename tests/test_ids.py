@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from scrutiny.ids import (
@@ -53,6 +53,7 @@ def test_company_numbers_use_their_own_check_digit() -> None:
     assert not imo_company_valid("0000000")
 
 
+@settings(deadline=None)
 @given(st.from_regex(r"\A[0-9]{6}\Z"))
 def test_exactly_one_check_digit_fits(first_six: str) -> None:
     assume(first_six != "000000")  # "0000000" is not a ship number although its sum fits
@@ -60,6 +61,7 @@ def test_exactly_one_check_digit_fits(first_six: str) -> None:
     assert fits == [imo_check_digit(first_six)]
 
 
+@settings(deadline=None)
 @given(st.from_regex(r"\A[0-9]{7}\Z"))
 def test_agrees_with_rigour(number: str) -> None:
     rigour_imo = pytest.importorskip("rigour.ids").IMO

@@ -8,7 +8,6 @@ sanctions lists use apart without another dependency.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import zlib
 from collections import Counter
@@ -22,14 +21,12 @@ from lxml import etree
 from scrutiny.errors import ListParseError
 from scrutiny.sources import open_source
 
-_SPACE = re.compile(r"\s+")
-
 
 def clean(text: str | None) -> str | None:
     """Text with runs of whitespace (incl. the newlines lists wrap fields with) collapsed; None if blank."""
-    if text is None:
+    if not text:
         return None
-    collapsed = _SPACE.sub(" ", text).strip()
+    collapsed = " ".join(text.split())
     return collapsed or None
 
 
@@ -84,6 +81,8 @@ def _char_script(char: str) -> str | None:
 
 def script_of(text: str) -> str | None:
     """ISO 15924 code of the script most letters of `text` are in; None if it has no letters."""
+    if text.isascii():
+        return "Latn" if any(c.isalpha() for c in text) else None
     counts: Counter[str] = Counter()
     for char in text:
         if char.isalpha():
@@ -120,9 +119,13 @@ class XmlRecords:
             self._handle = open_source(path)
         except ListParseError as exc:
             raise error(str(path), None, exc.problem) from exc
+        self.root_tag = root_tag
+        # Only the root's start and the records' ends are reported: a start event per element
+        # would cost more than building the entities.
         self._events = etree.iterparse(
             self._handle,
             events=("start", "end"),
+            tag=[root_tag, *self.record_tags],
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -139,15 +142,15 @@ class XmlRecords:
         except BaseException:
             self._handle.close()
             raise
-        if event is None or root is None:
+        if event is None or root is None or root.tag != root_tag:
             self._handle.close()
-            raise error(self.file, None, empty)
-        if root.tag != root_tag:
-            self._handle.close()
+            found = root.getroottree().getroot() if root is not None else self._events.root
+            if found is None:
+                raise error(self.file, None, empty)
             raise error(
                 self.file,
-                f"line {root.sourceline}",
-                f"expected root element <{_show(root_tag)}>, found <{_show(str(root.tag))}>",
+                f"line {found.sourceline}",
+                f"expected root element <{_show(root_tag)}>, found <{_show(str(found.tag))}>",
             )
         self.root_attrib: dict[str, str] = {str(k): str(v) for k, v in root.attrib.items()}
 
