@@ -1,0 +1,194 @@
+"""Korean names in Latin letters: syllable segmentation and romanisation-independent keys.
+
+North Korean designees reach a bank as ``Kim Jong Un``, ``KIM Jong-un``, ``Kim Jongun``,
+``Gim Jeong-eun`` or ``Kim Chŏng-ŭn``. :func:`korean_key` maps each of these to one string, so
+the matcher can treat equal keys as a transliteration match.
+
+How: every token is segmented into Korean syllables (a dynamic programme over an inventory of
+romanised syllables built from ``data/text_korean_latin.tsv`` and ``text_korean_syllables.tsv``);
+each syllable becomes a sound class ``onset + vowel + coda`` in which the distinctions that
+romanisation systems disagree about are merged (k/g, ch/j, ŏ/o/eo/u, Ri/Lee/Yi ...). Token
+boundaries do not count, so joined, hyphenated and separate given names give one key.
+
+No library does this: the romanisers (``ko_pron``, ``hangul-romanize``) go from Hangul to Latin,
+while lists and customers give us only the Latin side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from importlib.resources import files
+from itertools import product
+
+# Longest syllable spelling in the inventory ("chwaeng" is 7); set when the inventory loads.
+_MAX_SYLLABLE = 8
+# Letters that no Korean romanisation uses: a token holding one is not Korean (fast reject).
+_NON_KOREAN = frozenset("fqvxz")
+# Vowel classes that begin with a y-glide or are i: before them an initial ㄹ or ㄴ is silent in
+# the South (리 → 이, 룡 → 용, 녀 → 여), so Ri/Yi/Lee and Ryong/Yong are one class.
+_IOTA = frozenset({"i", "ya", "ye", "yo"})
+
+
+def _rows(name: str) -> list[list[str]]:
+    raw = files("scrutiny.data").joinpath(name).read_text(encoding="utf-8")
+    rows = []
+    for line in raw.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        rows.append(line.split("\t"))
+    return rows[1:]  # header
+
+
+@cache
+def _parts() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(onset spelling → class, vowel spelling → class, coda spelling → class)."""
+    parts: dict[str, dict[str, str]] = {"onset": {"": ""}, "vowel": {}, "coda": {"": ""}}
+    for part, spelling, cls in _rows("text_korean_latin.tsv"):
+        parts[part][spelling] = cls
+    return parts["onset"], parts["vowel"], parts["coda"]
+
+
+def _syllable_class(onset: str, vowel: str, coda: str) -> str:
+    """The sound class of one syllable, with the initial sound law applied to ㄹ and ㄴ."""
+    if onset in ("r", "n") and vowel in _IOTA:
+        onset = ""
+    elif onset == "r":
+        onset = "n"
+    return f"{onset}{vowel}{coda}"
+
+
+@cache
+def _inventory() -> dict[str, str]:
+    """Every romanised syllable spelling → its sound class."""
+    onsets, vowels, codas = _parts()
+    inventory: dict[str, str] = {}
+    for (os_, oc), (vs, vc), (cs, cc) in product(onsets.items(), vowels.items(), codas.items()):
+        spelling = os_ + vs + cs
+        # First spelling wins; the tables are ordered so that regular readings come first.
+        inventory.setdefault(spelling, _syllable_class(oc, vc, cc))
+    for spelling, regular in _rows("text_korean_syllables.tsv"):
+        if regular not in inventory:
+            raise ValueError(
+                f"text_korean_syllables.tsv: {spelling!r} stands for {regular!r}, "
+                "which is not a regular syllable spelling"
+            )
+        inventory[spelling] = inventory[regular]
+    global _MAX_SYLLABLE
+    _MAX_SYLLABLE = max(len(s) for s in inventory)
+    return inventory
+
+
+@lru_cache(maxsize=1 << 17)
+def _segment(token: str) -> tuple[str, ...] | None:
+    inventory = _inventory()
+    n = len(token)
+    if n == 0 or n > 40 or not token.isascii() or not token.isalpha():
+        return None
+    if any(ch in _NON_KOREAN for ch in token):
+        return None
+    # best[i] = (syllable count, boundary penalty, start of last syllable) for token[:i].
+    inf = (1 << 30, 0, -1)
+    best: list[tuple[int, int, int]] = [inf] * (n + 1)
+    best[0] = (0, 0, -1)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_SYLLABLE), end):
+            prev = best[start]
+            if prev[0] == inf[0] or token[start:end] not in inventory:
+                continue
+            penalty = prev[1]
+            # "jongun" is jong-un, not jon-gun: MR writes the latter n'g, so an n|g boundary is
+            # the less likely reading. Likewise prefer a coda to an empty onset after it.
+            if start > 0 and token[start - 1] == "n" and token[start] == "g":
+                penalty += 1
+            cand = (prev[0] + 1, penalty, start)
+            if cand[:2] < best[end][:2]:
+                best[end] = cand
+    if best[n][0] == inf[0]:
+        return None
+    out: list[str] = []
+    end = n
+    while end > 0:
+        start = best[end][2]
+        out.append(token[start:end])
+        end = start
+    out.reverse()
+    return tuple(out)
+
+
+def syllables(token: str) -> list[str] | None:
+    """Split a romanised Korean token into syllables, or None when it cannot be Korean.
+
+    ``"jongun"`` → ``["jong", "un"]``, ``"kwangson"`` → ``["kwang", "son"]``. ``token`` is a
+    folded token (lower case ASCII, as :func:`scrutiny.text.normalize.tokenize_name` gives).
+    """
+    seg = _segment(token)
+    return list(seg) if seg is not None else None
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_key(token: str) -> str | None:
+    seg = _segment(token)
+    if seg is None:
+        return None
+    inventory = _inventory()
+    return ".".join(inventory[s] for s in seg)
+
+
+def korean_key(tokens: Sequence[str] | Iterable[str]) -> str | None:
+    """A key equal for every romanisation of the same Korean name, or None if not Korean.
+
+    ``["kim", "jong", "un"]``, ``["kim", "jong-un"]`` split as ``["kim", "jong", "un"]``,
+    ``["gim", "jeong", "eun"]`` and ``["kim", "jongun"]`` all give ``"kim.cong.on"``. Order is
+    kept (a surname-last form gives another key). None as soon as one token is not segmentable.
+    """
+    keys = []
+    for token in tokens:
+        key = _token_key(token)
+        if key is None:
+            return None
+        keys.append(key)
+    if not keys:
+        return None
+    return ".".join(keys)
+
+
+def syllable_class(syllable: str) -> str | None:
+    """Sound class of one romanised syllable (``"jeong"`` → ``"cong"``), None if not one."""
+    return _inventory().get(syllable)
+
+
+@cache
+def _class_spellings() -> dict[str, tuple[str, ...]]:
+    """Sound class → spellings the lists and passports use, most common first."""
+    by_class: dict[str, list[str]] = {}
+    onsets, vowels, codas = _parts()
+    # Only the spellings of the three systems (DPRK, RR, MR folded), not every ad-hoc one.
+    common_onsets = ["", "k", "g", "n", "t", "d", "r", "m", "p", "b", "s", "j", "ch", "h", "l"]
+    common_vowels = ["a", "ae", "e", "ya", "yae", "ye", "o", "eo", "u", "eu", "yo", "yeo", "yu"]
+    common_vowels += ["wa", "wae", "oe", "we", "wo", "wi", "ui", "i"]
+    common_codas = ["", "k", "n", "t", "l", "m", "p", "ng"]
+    for o, v, c in product(common_onsets, common_vowels, common_codas):
+        cls = _syllable_class(onsets[o], vowels[v], codas[c])
+        by_class.setdefault(cls, []).append(o + v + c)
+    return {k: tuple(v) for k, v in by_class.items()}
+
+
+def korean_variants(token: str, limit: int = 32) -> set[str]:
+    """Other romanisations of a Korean token, written joined (``"jongun"`` → ``"jeongeun"`` ...).
+
+    At most ``limit`` variants; empty when the token is not Korean. The matcher normally needs
+    only :func:`korean_key`; this is for indexes that want explicit spellings.
+    """
+    seg = _segment(token)
+    if seg is None:
+        return set()
+    inventory = _inventory()
+    spellings = _class_spellings()
+    choices = [spellings.get(inventory[s], (s,))[:4] for s in seg]
+    out: set[str] = set()
+    for combo in product(*choices):
+        out.add("".join(combo))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,80 @@
+"""Korean syllable segmentation and romanisation-independent keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.text.korean import korean_key, korean_variants, syllables
+from scrutiny.text.normalize import tokenize_name
+
+
+def key(name: str) -> str | None:
+    return korean_key(tokenize_name(name))
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("jongun", ["jong", "un"]),
+        ("kwangson", ["kwang", "son"]),
+        ("jeongeun", ["jeong", "eun"]),
+        ("pyongyang", ["pyong", "yang"]),
+        ("kimjongun", ["kim", "jong", "un"]),
+        ("ryeong", ["ryeong"]),
+        ("rhee", ["rhee"]),
+        ("smith", None),
+        ("xavier", None),
+        ("", None),
+    ],
+)
+def test_syllables(token: str, expected: list[str] | None) -> None:
+    assert syllables(token) == expected
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Kim Jong Un", "KIM, Jong-un", "Gim Jeong-eun", "Kim Jongun", "Kim Chŏng-ŭn"],
+        ["Ri Sol Ju", "Lee Seol-ju", "Yi Sol Ju", "Rhee Sol Ju", "Li Sol Ju", "I Sol Ju"],
+        ["Pak Pong Ju", "Park Bong-ju", "Bak Bong Ju"],
+        ["Choe Ryong Hae", "Choi Ryong-hae", "Chwe Yong Hae", "Choe Ryeong Hae", "Choe Lyong Hae"],
+        ["Hyon Yong Chol", "Hyun Young-chul", "Hyeon Yeong Cheol"],
+        ["Kim Kyong Hui", "Kim Kyung-hee", "Gim Gyeong Hui"],
+        ["Song Il", "Seong Il", "Sung Il"],
+        ["Kwang Hyok", "Gwang Hyeok", "Kwang Hyuk"],
+        ["Myong Chol", "Myeong Cheol", "Myung Chul"],
+        ["Jong Un", "Chong Un", "Jeong Eun", "Cheong Un", "Jong Ŭn"],
+    ],
+)
+def test_romanisations_share_a_key(variants: list[str]) -> None:
+    keys = {key(v) for v in variants}
+    assert len(keys) == 1 and None not in keys, dict(zip(variants, map(key, variants), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Kim Jong Un", "Kim Jong Il"),
+        ("Kim Jong Un", "Kim Jong Nam"),
+        ("Ri Sol Ju", "Rim Sol Ju"),  # 리 and 림 are different surnames
+        # 박 (Pak) and 백 (Paek) are different surnames; the ae/a distinction is written in every
+        # system, so merging them would only add false alerts.
+        ("Pak Pong Ju", "Paek Pong Ju"),
+        ("Kim Yo Jong", "Kim Yong Jo"),
+    ],
+)
+def test_different_names_do_not_collide(a: str, b: str) -> None:
+    assert key(a) != key(b)
+
+
+def test_non_korean_names_have_no_key() -> None:
+    assert key("John Smith") is None
+    assert key("Vladimir Putin") is None
+    assert korean_key([]) is None
+
+
+def test_variants_share_the_key() -> None:
+    variants = korean_variants("jongun")
+    assert "jeongeun" in variants and "jongun" in variants
+    assert {korean_key([v]) for v in variants} == {korean_key(["jongun"])}
+    assert korean_variants("smith") == set()
