@@ -12,6 +12,7 @@ import pytest
 from scrutiny.errors import ListParseError
 from scrutiny.model import Entity, EntityType, IdKind, NameKind
 from scrutiny.sources.ofac_csv import OfacParseError, read_cons_csv, read_sdn_csv, split_programs
+from scrutiny.sources.programs import is_dprk, regimes
 
 HISTORY_COUNTS = {
     "2023-08-10": 12822,
@@ -286,3 +287,37 @@ def test_bad_side_file_fails_before_streaming(tmp_path: Path) -> None:
     add = _write(tmp_path, b'20157,1,"street"\r\n', "ADD.CSV")
     with pytest.raises(OfacParseError, match=r"ADD\.CSV:line 1: expected 6 columns"):
         read_sdn_csv(sdn, add=add)
+
+
+# --- canonical regimes (sources/programs.py), checked on the OFAC codes it must know -------
+
+
+def test_dprk_regime_matches_sources_md_count(sdn: dict[str, Entity]) -> None:
+    assert sum(is_dprk("ofac_sdn", e.programs) for e in sdn.values()) == 484
+    assert regimes("ofac_sdn", sdn["15603"].programs) == {"DPRK", "PROLIFERATION"}
+
+
+@pytest.mark.parametrize(
+    ("list_id", "programs", "expected"),
+    [
+        ("ofac_sdn", ("DPRK", "DPRK2", "DPRK3", "DPRK4", "DPRK-NKSPEA"), True),
+        ("ofac_sdn", ("NPWMD", "SDGT"), False),
+        ("un_sc", ("DPRK",), True),
+        ("un_sc", ("KPi.033",), True),
+        ("un_sc", ("Al-Qaida",), False),
+        ("eu_fsf", ("PRK",), True),
+        ("eu_fsf", ("IRN",), False),
+        ("uk_ofsi", ("Democratic People's Republic of Korea",), True),
+        ("uk_ofsi", ("Russia",), False),
+        # a code means what its own list says: PRK is an EU code, not an OFAC one
+        ("ofac_sdn", ("PRK",), False),
+    ],
+)
+def test_is_dprk(list_id: str, programs: tuple[str, ...], expected: bool) -> None:
+    assert is_dprk(list_id, programs) is expected
+
+
+def test_is_dprk_without_list_id() -> None:
+    assert is_dprk(("DPRK3",)) is True
+    assert is_dprk(("NPWMD",)) is False
+    assert regimes(None, ["RUSSIA-EO14024", "IRGC"]) == {"RUSSIA", "IRAN"}

@@ -35,7 +35,7 @@ from scrutiny.model import (
     entity_id,
     seal,
 )
-from scrutiny.sources import ParsedList, logical_name, open_source
+from scrutiny.sources import ParsedList, open_source
 from scrutiny.sources.ofac_remarks import RemarkFields, parse_remarks
 
 
@@ -310,7 +310,7 @@ def _entity(row: _Row, files: _Files) -> Entity:
         names=tuple(dict.fromkeys(names)),
         provenance=Provenance(
             list_id=files.list_id,
-            source_file=logical_name(files.primary),
+            source_file=files.primary.name.removesuffix(".gz"),
             source_record_id=ent_num,
             publisher_date=files.publisher_date,
         ),
