@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.text.korean import korean_key, korean_variants, syllables
+from scrutiny.text.korean import (
+    korean_key,
+    korean_keys,
+    korean_token_key,
+    korean_variants,
+    syllables,
+)
 from scrutiny.text.normalize import tokenize_name
 
 
@@ -78,3 +84,19 @@ def test_variants_share_the_key() -> None:
     assert "jeongeun" in variants and "jongun" in variants
     assert {korean_key([v]) for v in variants} == {korean_key(["jongun"])}
     assert korean_variants("smith") == set()
+
+
+def test_vessel_numbers_stay_in_the_key() -> None:
+    assert key("RA NAM 2") is not None
+    assert key("RA NAM 2") != key("RA NAM 3")
+
+
+def test_surname_last_order_also_gives_the_surname_first_key() -> None:
+    assert key("Kim Jong Un") in korean_keys(tokenize_name("Jong-un Kim"))
+    assert korean_keys(tokenize_name("Kim Jong Un")) == [key("Kim Jong Un")]
+    assert korean_keys(tokenize_name("John Smith")) == []
+
+
+def test_token_keys_compare_mixed_names_word_by_word() -> None:
+    assert korean_token_key("kwangson") == korean_token_key("gwangseon")
+    assert korean_token_key("trading") is None

@@ -5,7 +5,13 @@ are cached and allocation-light. See each module for the why of its rules.
 """
 
 from scrutiny.text.chinese import han_readings, telegraph_to_han
-from scrutiny.text.korean import korean_key, korean_variants, syllables
+from scrutiny.text.korean import (
+    korean_key,
+    korean_keys,
+    korean_token_key,
+    korean_variants,
+    syllables,
+)
 from scrutiny.text.normalize import (
     MAX_NAME_CHARS,
     cap_length,
@@ -25,6 +31,8 @@ __all__ = [
     "fold",
     "han_readings",
     "korean_key",
+    "korean_keys",
+    "korean_token_key",
     "korean_variants",
     "latin_forms",
     "phonetic_key",

@@ -87,23 +87,29 @@ def _segment(token: str) -> tuple[str, ...] | None:
         return None
     if any(ch in _NON_KOREAN for ch in token):
         return None
-    # best[i] = (syllable count, boundary penalty, start of last syllable) for token[:i].
+    # Forward DP. best[i] = (syllable count, boundary penalty, start of last syllable) for
+    # token[:i]; positions no syllable reaches are skipped, so a non-Korean token fails fast.
     inf = (1 << 30, 0, -1)
     best: list[tuple[int, int, int]] = [inf] * (n + 1)
     best[0] = (0, 0, -1)
-    for end in range(1, n + 1):
-        for start in range(max(0, end - _MAX_SYLLABLE), end):
-            prev = best[start]
-            if prev[0] == inf[0] or token[start:end] not in inventory:
-                continue
-            penalty = prev[1]
-            # "jongun" is jong-un, not jon-gun: MR writes the latter n'g, so an n|g boundary is
-            # the less likely reading. Likewise prefer a coda to an empty onset after it.
-            if start > 0 and token[start - 1] == "n" and token[start] == "g":
-                penalty += 1
-            cand = (prev[0] + 1, penalty, start)
-            if cand[:2] < best[end][:2]:
-                best[end] = cand
+    longest = _MAX_SYLLABLE
+    for start in range(n):
+        prev = best[start]
+        if prev[0] == inf[0]:
+            if start and all(
+                best[j][0] == inf[0] for j in range(max(0, start - longest), start + 1)
+            ):
+                return None  # no syllable can bridge this gap
+            continue
+        # "jongun" is jong-un, not jon-gun: MR writes the latter n'g, so an n|g boundary is
+        # the less likely reading.
+        penalty = prev[1] + (1 if start and token[start - 1] == "n" and token[start] == "g" else 0)
+        count = prev[0] + 1
+        for end in range(start + 1, min(n, start + longest) + 1):
+            if token[start:end] in inventory:
+                current = best[end]
+                if count < current[0] or (count == current[0] and penalty < current[1]):
+                    best[end] = (count, penalty, start)
     if best[n][0] == inf[0]:
         return None
     out: list[str] = []
@@ -128,6 +134,8 @@ def syllables(token: str) -> list[str] | None:
 
 @lru_cache(maxsize=1 << 17)
 def _token_key(token: str) -> str | None:
+    if token.isdigit():
+        return token  # vessel names: RA NAM 2 and RA NAM 3 are different ships
     seg = _segment(token)
     if seg is None:
         return None
@@ -151,6 +159,41 @@ def korean_key(tokens: Sequence[str] | Iterable[str]) -> str | None:
     if not keys:
         return None
     return ".".join(keys)
+
+
+def korean_token_key(token: str) -> str | None:
+    """The key of one token (``"jongun"`` → ``"cong.on"``), for token-by-token comparison of
+    names that mix Korean and English words (``"Kwangson Banking Corp"``)."""
+    return _token_key(token)
+
+
+@cache
+def _surname_classes() -> frozenset[str]:
+    """Keys of the Korean surnames in every spelling data/text_korean_surnames.tsv gives."""
+    raw = files("scrutiny.data").joinpath("text_korean_surnames.tsv").read_text(encoding="utf-8")
+    keys: set[str] = set()
+    for line in raw.splitlines()[1:]:
+        if not line or line.startswith("#") or line.startswith("hangul\t"):
+            continue
+        for spelling in line.split("\t")[2:]:
+            key = _token_key(spelling.lower())
+            if key is not None:
+                keys.add(key)
+    return frozenset(keys)
+
+
+def korean_keys(tokens: Sequence[str]) -> list[str]:
+    """:func:`korean_key` of the name as written and, when the last token is a Korean surname,
+    of the surname moved first (``"Jong Un Kim"`` → also the key of ``"Kim Jong Un"``)."""
+    key = korean_key(tokens)
+    if key is None:
+        return []
+    keys = [key]
+    if len(tokens) >= 2 and _token_key(tokens[-1]) in _surname_classes():
+        rotated = korean_key([tokens[-1], *tokens[:-1]])
+        if rotated is not None and rotated != key:
+            keys.append(rotated)
+    return keys
 
 
 def syllable_class(syllable: str) -> str | None:

@@ -230,8 +230,13 @@ def tokenize_name(text: str) -> list[str]:
     ``["hong", "kong"]`` (use :func:`split_former_names` to index the former names too).
     Input is cut at :data:`MAX_NAME_CHARS` characters.
     """
+    return list(_tokens_of_name(text))
+
+
+@lru_cache(maxsize=1 << 18)
+def _tokens_of_name(text: str) -> tuple[str, ...]:
     name, _ = split_former_names(text)
-    return list(_tokenize(name))
+    return _tokenize(name)
 
 
 @cache

@@ -23,6 +23,7 @@ WeightClass = Literal["legal_form", "generic"]
 class _Forms:
     phrases: dict[tuple[str, ...], tuple[str, WeightClass]]
     longest: int
+    first_tokens: frozenset[str]  # first token of every legal-form phrase (fast skip)
     cjk_legal: tuple[str, ...]  # unsegmented CJK / Hangul legal forms, longest first
 
 
@@ -55,7 +56,8 @@ def _forms() -> _Forms:
             ):
                 cjk.add(variant)
     longest = max(len(k) for k in phrases)
-    return _Forms(phrases, longest, tuple(sorted(cjk, key=len, reverse=True)))
+    first = frozenset(k[0] for k, v in phrases.items() if v[1] == "legal_form")
+    return _Forms(phrases, longest, first, tuple(sorted(cjk, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -91,6 +93,16 @@ def _split(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     i, n = 0, len(tokens)
     while i < n:
         matched = 0
+        token = tokens[i]
+        if token not in forms.first_tokens and len(token) > 1:
+            if not token.isascii() and forms.cjk_legal:
+                rest, form = _split_cjk(token, forms)
+                if form:
+                    found.append(form)
+                    token = rest
+            core.append(token)
+            i += 1
+            continue
         for length in range(min(forms.longest, n - i), 0, -1):
             entry = phrases.get(tokens[i : i + length])
             if entry and entry[1] == "legal_form":

@@ -43,6 +43,11 @@ _DIGRAPHS: tuple[tuple[str, str], ...] = (
     ("ng", "N"),
 )
 
+_DIGRAPHS_BY_FIRST: dict[str, tuple[tuple[str, str], ...]] = {
+    first: tuple(sorted((d for d in _DIGRAPHS if d[0][0] == first), key=lambda d: -len(d[0])))
+    for first in {graph[0] for graph, _ in _DIGRAPHS}
+}
+
 _LETTERS = {
     "b": "P",
     "p": "P",
@@ -84,7 +89,7 @@ def phonetic_key(token: str) -> str:
         ch = word[i]
         code = ""
         step = 1
-        for graph, cls in _DIGRAPHS:
+        for graph, cls in _DIGRAPHS_BY_FIRST.get(ch, ()):
             if word.startswith(graph, i):
                 code, step = cls, len(graph)
                 break
