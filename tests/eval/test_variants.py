@@ -1,0 +1,48 @@
+"""Customer-style name variants used to build the evaluation sets."""
+
+from __future__ import annotations
+
+import random
+
+from eval import variants
+
+
+def test_korean_romanization_changes_spelling_not_identity() -> None:
+    rng = random.Random(0)
+    outs = {variants.korean_romanization("KIM Jong Un", rng) for _ in range(30)}
+    outs.discard(None)
+    assert outs
+    for out in outs:
+        assert out is not None
+        assert out.split()[0].lower() in ("kim", "gim")
+        assert out.lower() != "kim jong un"
+    assert variants.korean_romanization("John Smith", rng) is None
+
+
+def test_keyboard_typo_is_one_edit_keeping_first_letter() -> None:
+    rng = random.Random(3)
+    for _ in range(50):
+        out = variants.keyboard_typo("Alexander Petrov", rng)
+        if out is None:
+            continue
+        assert out != "Alexander Petrov"
+        assert out[0] == "A"
+        assert abs(len(out) - len("Alexander Petrov")) <= 1
+
+
+def test_reorder_and_drop_middle() -> None:
+    rng = random.Random(1)
+    assert variants.reorder("KIM, Jong Un", rng) == "Jong Un KIM"
+    assert sorted(variants.reorder("Ivan Ivanovich Petrov", rng).split()) == sorted(  # type: ignore[union-attr]
+        ["Ivan", "Ivanovich", "Petrov"]
+    )
+    assert variants.drop_middle_name("Ivan Ivanovich Petrov", rng) == "Ivan Petrov"
+    assert variants.drop_middle_name("Ivan Petrov", rng) is None
+
+
+def test_script_detection() -> None:
+    assert variants.script_of("김정은") == "Hang"
+    assert variants.script_of("金正恩") == "Hani"
+    assert variants.script_of("山田 たろう") == "Jpan"
+    assert variants.script_of("Иван") == "Cyrl"
+    assert variants.script_pair("김정은", "Kim Jong Un") == "Hang-Latn"
