@@ -12,6 +12,9 @@ _FOLD = re.compile(r"[^a-z0-9]+")
 
 # ISO alpha-2 codes that pycountry does not carry but the lists use.
 _EXTRA_CODES = {"XK"}
+# Withdrawn ISO codes still written in older list records, mapped to the successor state so a
+# nationality on a 1990s listing can still agree with a customer's current passport country.
+_LEGACY_CODES = {"YU": "RS", "CS": "RS", "AN": "CW"}
 
 
 def _fold(text: str) -> str:
@@ -43,6 +46,7 @@ def country_code(text: str | None) -> str | None:
     stripped = text.strip()
     if len(stripped) == 2 and stripped.isalpha():
         code = stripped.upper()
+        code = _LEGACY_CODES.get(code, code)
         if code in _EXTRA_CODES or pycountry.countries.get(alpha_2=code) is not None:
             return code
         return None

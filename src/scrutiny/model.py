@@ -12,6 +12,7 @@ birth with day, month or only year precision and a prefix says exactly what is k
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -197,17 +198,37 @@ _ENUM_FIELDS: Mapping[type, Mapping[str, type[StrEnum]]] = {
 }
 
 
-def _drop_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_empty(v) for k, v in value.items() if v not in (None, (), [], "", {})}
-    if isinstance(value, list | tuple):
-        return [_drop_empty(v) for v in value]
-    return value
+_CONTAINERS = (tuple, list, str, dict)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    # Hand-written instead of dataclasses.asdict: asdict deep-copies every value and was the
+    # largest single cost of parsing a list (seal() runs once per record).
+    cls = type(value)
+    if cls is tuple or cls is list:
+        return [_plain(v) for v in value]
+    names = _field_names(cls)
+    if names is None:
+        return value
+    out = {}
+    for name in names:
+        item = getattr(value, name)
+        if item is None or (type(item) in _CONTAINERS and not item):
+            continue
+        out[name] = _plain(item)
+    return out
 
 
 def to_dict(entity: Entity) -> dict[str, Any]:
     """A JSON-ready dict of the entity, omitting empty fields."""
-    result: dict[str, Any] = _drop_empty(dataclasses.asdict(entity))
+    result: dict[str, Any] = _plain(entity)
     return result
 
 
