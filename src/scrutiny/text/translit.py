@@ -38,13 +38,20 @@ def _icu(rule: str) -> Callable[[str], str] | None:
     return transliterator.transliterate
 
 
-def _any_latin(text: str) -> str:
-    translit = _icu("Any-Latin; Latin-ASCII")
+@lru_cache(maxsize=1 << 16)
+def _word_latin(word: str, rule: str) -> str:
+    """One word through an ICU rule (anyascii without ICU); cached because names share words
+    (Vladimirovich, Mohammed) and an ICU call costs about 50 µs."""
+    translit = _icu(rule)
     if translit is not None:
-        return translit(text)
+        return translit(word)
     from anyascii import anyascii
 
-    return anyascii(text)
+    return anyascii(word)
+
+
+def _any_latin(text: str, rule: str = "Any-Latin; Latin-ASCII") -> str:
+    return " ".join(_word_latin(word, rule) for word in text.split())
 
 
 def _run_forms(run: str, script: str) -> list[str]:
@@ -54,10 +61,8 @@ def _run_forms(run: str, script: str) -> list[str]:
         return chinese.han_readings(run)
     forms = [_any_latin(run)]
     rule = _ICU_EXTRA.get(script)
-    if rule:
-        extra = _icu(rule)
-        if extra is not None:
-            forms.append(extra(run))
+    if rule and _icu(rule) is not None:
+        forms.append(_any_latin(run, rule))
     return forms
 
 
