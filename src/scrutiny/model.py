@@ -12,7 +12,6 @@ birth with day, month or only year precision and a prefix says exactly what is k
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -201,11 +200,19 @@ _ENUM_FIELDS: Mapping[type, Mapping[str, type[StrEnum]]] = {
 _CONTAINERS = (tuple, list, str, dict)
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    if not dataclasses.is_dataclass(cls):
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls))
+    names = _FIELD_NAMES.get(cls, ())
+    if names == ():
+        names = (
+            tuple(f.name for f in dataclasses.fields(cls))
+            if dataclasses.is_dataclass(cls)
+            else None
+        )
+        _FIELD_NAMES[cls] = names
+    return names
 
 
 def _plain(value: Any) -> Any:
