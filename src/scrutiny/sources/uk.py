@@ -133,6 +133,7 @@ _LAST_UPDATED_RE = re.compile(r"last updated\W*(\d{1,2}/\d{1,2}/\d{4})", re.IGNO
 _UK_REF_RE = re.compile(r"[A-Z]{3}\d{4}")
 _UN_REF_RE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")
 _IMO_RE = re.compile(r"\d{7}")
+_EMAIL_RE = re.compile(r"[^\s;,()]+@[^\s;,()]+")
 # First word of a character's Unicode name -> ISO 15924. OFSI's "Non-Latin Script Type"
 # column is free text with typos ("Cryillic") and often empty, so the characters decide.
 _SCRIPT_PREFIXES = {
@@ -432,7 +433,10 @@ def _entity(
         identifiers=identifiers,
         links=_links(info),
         websites=_unique(w for v in info.get("Website", ()) for w in _split(v)),
-        emails=_unique(e for v in info.get("Email address", ()) for e in _split(v)),
+        # Several addresses often share one cell: "a@x.com. b@y.com".
+        emails=_unique(
+            m.rstrip(".") for v in info.get("Email address", ()) for m in _EMAIL_RE.findall(v)
+        ),
         phones=_unique(
             p for key in ("Phone number", "Tel") for v in info.get(key, ()) for p in _split(v)
         ),
@@ -548,7 +552,9 @@ def _positions(row: _Row) -> list[str]:
 
 
 def _address(row: _Row) -> Address | None:
-    lines = [row[f"Address {i}"] for i in range(1, 7) if row[f"Address {i}"]]
+    # Address lines often end in a comma that the join would double.
+    raw_lines = (row[f"Address {i}"].strip().rstrip(",").strip() for i in range(1, 7))
+    lines = [line for line in raw_lines if line]
     postal, country = row["Post/Zip Code"], row["Country"]
     if not (lines or postal or country):
         return None
