@@ -92,6 +92,7 @@ def test_unknown_node_and_bad_graph_file_raise(tmp_path: Path) -> None:
         ExposureGraph.load(bad)
 
 
+@pytest.mark.slow
 def test_real_sdn_links_to_dprk_banks(mirror_dir: Path) -> None:
     from scrutiny.sources.ofac_csv import read_sdn_csv
 

@@ -64,7 +64,10 @@ class EdgeType(StrEnum):
     TRANSACTS = "transacts"
 
 
-@dataclass(frozen=True, slots=True)
+# Node and Edge are not frozen: a frozen dataclass's __init__ goes through object.__setattr__
+# per field, which triples the cost of building a graph of a million edges. Treat them as
+# read-only all the same.
+@dataclass(slots=True)
 class Node:
     """A party: a list entity (designated) or a party from the user's files."""
 
@@ -77,7 +80,7 @@ class Node:
     list_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Edge:
     """A typed relation between two parties, with where it came from."""
 

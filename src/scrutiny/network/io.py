@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from scrutiny.model import Entity
 from scrutiny.network.graph import (
     USER_PREFIX,
     Edge,
@@ -507,3 +508,20 @@ def add_transactions(
     graph.add_edges(edges)
     graph.warnings.extend(data.warnings)
     return dict(volume)
+
+
+def matcher_resolver(entities: Sequence[Entity] | None = None) -> tuple[Resolver, float]:
+    """The matching engine as a resolver, with its alert threshold.
+
+    Over `entities` when given (a matcher is built for them), else the process-wide matcher
+    over the lists loaded in the store (`scrutiny.screen`).
+    """
+    from scrutiny.match import Matcher
+    from scrutiny.screen.names import default_matcher
+
+    matcher = Matcher.from_entities(entities) if entities is not None else default_matcher()
+
+    def resolve(name: str) -> list[tuple[str, float]]:
+        return [(hit.entity_id, hit.score) for hit in matcher.screen(name, limit=5)]
+
+    return resolve, matcher.threshold
