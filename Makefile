@@ -11,7 +11,7 @@ $(BIN)/scrutiny: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip wheel
 	# ICU (best transliteration) needs libicu-dev; fall back to the pure-Python path without it.
-	$(BIN)/pip install -q -e '.[icu,dev]' || $(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[icu,dev,peers]' || $(BIN)/pip install -q -e '.[dev]'
 	touch $(BIN)/scrutiny
 
 install: $(BIN)/scrutiny
