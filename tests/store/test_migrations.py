@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+import scrutiny.store
 from scrutiny.store import Store
+from scrutiny.store.db import MIGRATIONS_DIR
 from scrutiny.store.schema import metadata
 
 
 def test_migrated_schema_matches_declared_tables(store: Store) -> None:
+    # Other store modules (alerts, audit, ...) add their tables to the same metadata.
+    for module in pkgutil.iter_modules(scrutiny.store.__path__):
+        importlib.import_module(f"scrutiny.store.{module.name}")
     with store.engine.connect() as conn:
         context = MigrationContext.configure(conn)
         differences = compare_metadata(context, metadata)
         assert differences == []
-        assert context.get_current_revision() == "r0001"
+        head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+        assert context.get_current_revision() == head
         indexes = {ix["name"] for ix in inspect(conn).get_indexes("list_versions")}
         assert "uq_list_versions_current" in indexes
 

@@ -88,6 +88,7 @@ class FetchResult:
     fetched: list[str] = field(default_factory=list)  # list ids with fresh downloads
     from_cache: list[str] = field(default_factory=list)  # list ids served from the cache
     failures: list[ListUnavailableError] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # list ids of `failures`, same order
 
 
 class _CheckError(Exception):
@@ -253,6 +254,7 @@ def fetch_lists(
                     result.from_cache.append(list_id)
                 else:
                     result.failures.append(exc)
+                    result.failed.append(list_id)
                 continue
             now = datetime.now(UTC).isoformat()
             for remote in files:

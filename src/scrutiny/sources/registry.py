@@ -70,6 +70,16 @@ class ListSource:
 
     def read(self) -> ParsedList:
         """Open the files with this format's parser (imported here, on first use)."""
+        try:
+            return self._read()
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("scrutiny.sources."):
+                raise
+            raise UnknownFormatError(
+                str(self.files[0]), None, f"no parser installed for {self.format} ({exc.name})"
+            ) from exc
+
+    def _read(self) -> ParsedList:
         path = self.files[0]
         if self.format in (ListFormat.OFAC_SDN_CSV, ListFormat.OFAC_CONS_CSV):
             from scrutiny.sources import ofac_csv

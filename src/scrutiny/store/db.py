@@ -226,6 +226,20 @@ class Store:
             raise EntityNotFoundError(f"no list version contains entity {entity_id!r}")
         return EntityHistory(from_json(rows[-1].document), [version_from_row(r) for r in rows])
 
+    def entity_names(self, entity_ids: Iterable[str]) -> dict[str, str]:
+        """The primary name last stored for each of `entity_ids` (missing ids left out)."""
+        ids = list(dict.fromkeys(entity_ids))
+        names: dict[str, str] = {}
+        with self.transaction() as conn:
+            for start in range(0, len(ids), 500):
+                query = (
+                    select(entity_records.c.entity_id, entity_records.c.name)
+                    .where(entity_records.c.entity_id.in_(ids[start : start + 500]))
+                    .order_by(entity_records.c.id)
+                )
+                names.update({row[0]: row[1] for row in conn.execute(query)})
+        return names
+
     def diff(
         self,
         list_id: str,
