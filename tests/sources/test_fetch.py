@@ -201,3 +201,16 @@ def test_resolve_prefers_from_then_env(tmp_path: Path, monkeypatch: pytest.Monke
     assert resolve_lists_folder(None, fetch=no_fetch).folder == tmp_path  # type: ignore[arg-type]
     with pytest.raises(ListUnavailableError, match="does not exist"):
         resolve_lists_folder(tmp_path / "absent")
+
+
+def test_a_folder_holding_mirror_means_its_mirror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SCRUTINY_LISTS_DIR may name the shared list store (mirror/ + archive/) or a mirror itself.
+    def no_fetch(*_args: object) -> object:
+        raise AssertionError("must not download when a mirror is given")
+
+    (tmp_path / "mirror").mkdir()
+    (tmp_path / "archive").mkdir()
+    monkeypatch.setenv("SCRUTINY_LISTS_DIR", str(tmp_path))
+    assert resolve_lists_folder(None, fetch=no_fetch).folder == tmp_path / "mirror"  # type: ignore[arg-type]

@@ -317,11 +317,17 @@ def resolve_lists_folder(
     *,
     fetch: Callable[..., FetchResult] = fetch_lists,
 ) -> FetchResult:
-    """Where to load lists from: `--from DIR`, else SCRUTINY_LISTS_DIR, else a download."""
+    """Where to load lists from: `--from DIR`, else SCRUTINY_LISTS_DIR, else a download.
+
+    A folder that holds a `mirror/` subfolder (the layout of a shared list store with
+    `mirror/` and `archive/`) means its mirror, so SCRUTINY_LISTS_DIR can name either.
+    """
     folder = from_dir or load_settings().lists_dir
     if folder is not None:
         if not folder.is_dir():
             raise ListUnavailableError(f"list folder {folder} does not exist or is not a folder")
+        if (folder / "mirror").is_dir():
+            folder = folder / "mirror"
         return FetchResult(folder=folder)
     return fetch(list_ids)
 
