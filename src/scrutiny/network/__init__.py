@@ -7,18 +7,24 @@ designated parties, `export` writes GraphML, JSON and an HTML picture for a case
 
 from scrutiny.network.exposure import Exposure, exposure_for, rank_exposure, search_exposure
 from scrutiny.network.graph import (
+    DEFAULT_GRAPH,
     Edge,
+    EdgeArrays,
     EdgeType,
     ExposureGraph,
     NetworkInputError,
     Node,
     build_from_entities,
+    load_persisted,
+    save_persisted,
 )
 from scrutiny.network.ownership import Derivation, OwnershipResult, eu_uk_test, fifty_percent_rule
 
 __all__ = [
+    "DEFAULT_GRAPH",
     "Derivation",
     "Edge",
+    "EdgeArrays",
     "EdgeType",
     "Exposure",
     "ExposureGraph",
@@ -29,6 +35,8 @@ __all__ = [
     "eu_uk_test",
     "exposure_for",
     "fifty_percent_rule",
+    "load_persisted",
     "rank_exposure",
+    "save_persisted",
     "search_exposure",
 ]

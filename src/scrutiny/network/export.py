@@ -93,10 +93,7 @@ def _trim(graph: ExposureGraph, center: str) -> ExposureGraph:
             if other not in seen and len(order) < MAX_RENDERED_NODES:
                 seen.add(other)
                 order.append(other)
-    trimmed = ExposureGraph()
-    trimmed.add_nodes(g[i] for i in order)
-    trimmed.add_edges(e for u, v, e in g.weighted_edge_list() if u in seen and v in seen)
-    return trimmed
+    return graph.subgraph(order)
 
 
 def _layout(graph: ExposureGraph, center: str) -> Mapping[str, tuple[float, float]]:

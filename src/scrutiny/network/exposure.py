@@ -24,13 +24,16 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from scrutiny.network.graph import Edge, ExposureGraph, weights
+from scrutiny.network.graph import DEFAULT_GRAPH, Edge, ExposureGraph, load_persisted, weights
 from scrutiny.network.ownership import OwnershipResult, fifty_percent_rule
+
+if TYPE_CHECKING:
+    from scrutiny.store import Store
 
 DEFAULT_HOPS = 3
 
@@ -138,11 +141,9 @@ class ExposureIndex:
         key = (u, v) if u < v else (v, u)
         edge = self._edge_cache.get(key)
         if edge is None:
-            g = self.graph.graph
-            candidates = list(g.get_all_edge_data(u, v)) if g.has_edge(u, v) else []
-            if g.has_edge(v, u):
-                candidates.extend(g.get_all_edge_data(v, u))
-            edge = max(candidates, key=lambda e: e.strength)
+            ids = self.graph.edge_ids_between(u, v)
+            strength = self.graph.edge_arrays().strength
+            edge = self.graph.edge(max(ids, key=lambda i: float(strength[i])))
             self._edge_cache[key] = edge
         return edge
 
@@ -189,16 +190,9 @@ def _arcs(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Every edge as two arcs (both directions) with weight strength x hop_decay."""
     decay = float(weights()["hop_decay"])
-    triples = graph.graph.weighted_edge_list()
-    count = len(triples)
-    src = np.empty(count, dtype=np.int64)
-    dst = np.empty(count, dtype=np.int64)
-    weight = np.empty(count, dtype=np.float64)
-    for i, (u, v, edge) in enumerate(triples):
-        src[i] = u
-        dst[i] = v
-        weight[i] = edge.strength
-    weight *= decay
+    e = graph.edge_arrays()
+    src, dst = e.src, e.dst
+    weight = e.strength * decay
     return np.concatenate([src, dst]), np.concatenate([dst, src]), np.concatenate([weight, weight])
 
 
@@ -321,17 +315,18 @@ def exposure_for(
     *,
     hops: int = DEFAULT_HOPS,
     as_of: date | None = None,
+    store: Store | None = None,
+    graph_name: str = DEFAULT_GRAPH,
 ) -> dict[str, Any]:
     """Everything the network knows about one party, JSON-ready (for `GET /exposure/{id}`).
 
-    Loads the persisted graph when none is given. Contains the party, its exposure (strongest
+    Loads the graph persisted as `graph_name` in `store` (default: the configured store) when
+    no graph is given. Contains the party, its exposure (strongest
     and shortest paths within `hops`), its 50 % rule status on `as_of` with the derivation, and
     its direct relations.
     """
     if graph is None:
-        from scrutiny.network.graph import default_graph_path
-
-        graph = ExposureGraph.load(default_graph_path())
+        graph = load_persisted(graph_name, store=store)
     node = graph.node(entity_id)
     ownership = fifty_percent_rule(graph, as_of=as_of)
     index = search_exposure(graph, hops=hops, ownership=ownership)

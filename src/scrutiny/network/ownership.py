@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 import rustworkx as rx
 
-from scrutiny.network.graph import Edge, EdgeType, ExposureGraph
+from scrutiny.network.graph import EdgeType, ExposureGraph, type_code
 
 # Stakes are summed in floating point; 30.1 + 19.9 must reach 50.
 _EPSILON = 1e-9
@@ -73,10 +73,10 @@ class _Arrays:
     owner: npt.NDArray[np.int64]
     owned: npt.NDArray[np.int64]
     share: npt.NDArray[np.float64]
-    edges: list[Edge]  # parallel to the arrays
+    edge_ids: npt.NDArray[np.int64]  # parallel to the arrays: ids into graph.edge_arrays()
     ctrl_owner: npt.NDArray[np.int64]
     ctrl_owned: npt.NDArray[np.int64]
-    ctrl_edges: list[Edge]
+    ctrl_ids: npt.NDArray[np.int64]
 
 
 @dataclass
@@ -92,9 +92,7 @@ class OwnershipResult:
     stake: npt.NDArray[np.float64]  # by node index: sum of blocked owners' stakes (percent)
     arrays: _Arrays
     warnings: list[str] = field(default_factory=list)
-    _by_owned: dict[int, list[tuple[int, Edge]]] | None = field(
-        default=None, init=False, repr=False
-    )
+    _by_owned: dict[int, list[tuple[int, int]]] | None = field(default=None, init=False, repr=False)
 
     @property
     def derived_ids(self) -> list[str]:
@@ -132,20 +130,20 @@ class OwnershipResult:
             if derivation is not None:
                 yield derivation
 
-    def _in_stakes(self) -> dict[int, list[tuple[int, Edge]]]:
-        # Built on first use: blocked-owner edges grouped by the owned entity.
+    def _in_stakes(self) -> dict[int, list[tuple[int, int]]]:
+        # Built on first use: (blocked owner, edge id) grouped by the owned entity.
         if self._by_owned is not None:
             return self._by_owned
-        by_owned: dict[int, list[tuple[int, Edge]]] = defaultdict(list)
+        by_owned: dict[int, list[tuple[int, int]]] = defaultdict(list)
         a = self.arrays
         for i in np.flatnonzero(self.blocked[a.owner]):
-            by_owned[int(a.owned[i])].append((int(a.owner[i]), a.edges[int(i)]))
+            by_owned[int(a.owned[i])].append((int(a.owner[i]), int(a.edge_ids[i])))
         for i in np.flatnonzero(self.blocked[a.ctrl_owner]) if self.rule is Rule.EU_UK else ():
-            by_owned[int(a.ctrl_owned[i])].append((int(a.ctrl_owner[i]), a.ctrl_edges[int(i)]))
+            by_owned[int(a.ctrl_owned[i])].append((int(a.ctrl_owner[i]), int(a.ctrl_ids[i])))
         self._by_owned = by_owned
         return by_owned
 
-    def _establishing(self, index: int) -> list[tuple[int, Edge]]:
+    def _establishing(self, index: int) -> list[tuple[int, int]]:
         # Owners blocked in an earlier round are the ones that blocked this entity; later ones
         # (in a cycle) are blocked because of it and would make the explanation circular.
         here = self.rounds[index]
@@ -157,7 +155,8 @@ class OwnershipResult:
 
     def _establishing_stakes(self, index: int) -> list[Stake]:
         stakes = []
-        for owner, edge in self._establishing(index):
+        for owner, edge_id in self._establishing(index):
+            edge = self.graph.edge(edge_id)
             node = self.graph.graph[owner]
             stakes.append(
                 Stake(
@@ -266,47 +265,44 @@ def _gather(
 
 
 def _arrays(graph: ExposureGraph, as_of: date | None) -> _Arrays:
-    owners: list[int] = []
-    owneds: list[int] = []
-    shares: list[float] = []
-    edges: list[Edge] = []
-    c_owners: list[int] = []
-    c_owneds: list[int] = []
-    c_edges: list[Edge] = []
-    for u, v, edge in graph.graph.weighted_edge_list():
-        if not edge.active_on(as_of):
-            continue
-        if edge.type is EdgeType.OWNS and edge.share is not None:
-            owners.append(u)
-            owneds.append(v)
-            shares.append(edge.share)
-            edges.append(edge)
-        elif edge.type is EdgeType.CONTROLS:
-            c_owners.append(u)
-            c_owneds.append(v)
-            c_edges.append(edge)
+    """Ownership stakes (with a share) and control links that hold on `as_of`, as arrays.
+
+    Cached on the graph per date: applying both rules, or one rule twice, extracts once.
+    """
+    return graph.cached(("ownership_arrays", as_of), lambda: _extract(graph, as_of))
+
+
+def _extract(graph: ExposureGraph, as_of: date | None) -> _Arrays:
+    e = graph.edge_arrays()
+    active = e.active(as_of)
+    owns = np.flatnonzero(active & (e.type == type_code(EdgeType.OWNS)) & ~np.isnan(e.share))
+    ctrl = np.flatnonzero(active & (e.type == type_code(EdgeType.CONTROLS)))
     return _Arrays(
-        np.asarray(owners, dtype=np.int64),
-        np.asarray(owneds, dtype=np.int64),
-        np.asarray(shares, dtype=np.float64),
-        edges,
-        np.asarray(c_owners, dtype=np.int64),
-        np.asarray(c_owneds, dtype=np.int64),
-        c_edges,
+        e.src[owns],
+        e.dst[owns],
+        e.share[owns],
+        owns.astype(np.int64),
+        e.src[ctrl],
+        e.dst[ctrl],
+        ctrl.astype(np.int64),
     )
 
 
 def _seeds(graph: ExposureGraph, lists: Collection[str] | None) -> npt.NDArray[np.bool_]:
-    n = graph.index_bound
-    seeds = np.zeros(n, dtype=bool)
-    for index in graph.graph.node_indices():
-        node = graph.graph[index]
-        if node.designated and (lists is None or node.list_id in lists):
-            seeds[index] = True
-    return seeds
+    key = ("seeds", None if lists is None else frozenset(lists))
+
+    def compute() -> npt.NDArray[np.bool_]:
+        return np.fromiter(
+            (n.designated and (lists is None or n.list_id in lists) for n in graph.graph.nodes()),
+            dtype=bool,
+            count=graph.index_bound,
+        )
+
+    # A copy: callers own the result (OwnershipResult.listed).
+    return graph.cached(key, compute).copy()
 
 
-def _input_warnings(graph: ExposureGraph, a: _Arrays, n: int) -> list[str]:
+def _input_warnings(graph: ExposureGraph, a: _Arrays, n: int, as_of: date | None) -> list[str]:
     """Stakes over 100 % in one entity, and ownership cycles, named by rows."""
     warnings: list[str] = []
     if a.owner.size:
@@ -317,7 +313,7 @@ def _input_warnings(graph: ExposureGraph, a: _Arrays, n: int) -> list[str]:
             over_set = set(over.tolist())
             for i in np.flatnonzero(np.isin(a.owned, over)):
                 if int(a.owned[i]) in over_set:
-                    rows[int(a.owned[i])].append(a.edges[int(i)].source)
+                    rows[int(a.owned[i])].append(graph.provenance(int(a.edge_ids[i])))
             for index in over[:MAX_WARNINGS]:
                 node = graph.graph[int(index)]
                 warnings.append(
@@ -326,7 +322,9 @@ def _input_warnings(graph: ExposureGraph, a: _Arrays, n: int) -> list[str]:
                 )
             if over.size > MAX_WARNINGS:
                 warnings.append(f"... and {over.size - MAX_WARNINGS} more entities over 100%")
-        cycles = _cycles(n, a.owner, a.owned)
+        # Cached per date with the arrays: the strongly connected components of a million
+        # edges are the slowest part of a rule run and do not change between runs.
+        cycles = graph.cached(("ownership_cycles", as_of), lambda: _cycles(n, a.owner, a.owned))
         for component in cycles[:MAX_WARNINGS]:
             names = ", ".join(graph.graph[i].id for i in component[:8])
             more = f" and {len(component) - 8} more" if len(component) > 8 else ""
@@ -386,7 +384,7 @@ def apply_rule(
         rounds=rounds,
         stake=stake,
         arrays=a,
-        warnings=_input_warnings(graph, a, n),
+        warnings=_input_warnings(graph, a, n, as_of),
     )
 
 
