@@ -1,0 +1,358 @@
+"""Free-text screening: one Aho-Corasick pass over a message's narrative, then fuzzy confirmation.
+
+Remittance information and instructions are unstructured: a list name, a vessel's IMO number,
+a DPRK port or a Chinese commercial code sequence can sit anywhere in them. Looping over every
+list name per message would cost tens of thousands of comparisons; instead one automaton
+(pyahocorasick) holds, as whole-word patterns over folded text:
+
+- every full list name (exact mentions), and the rare tokens of list names as *seeds*: a seed
+  hit proposes the names holding it, the words around it are compared with each such name by
+  the matcher, so a misspelt name ("Dandong Hongxiang Industrial Developement") is confirmed
+  by the same scorer as a party name;
+- the IMO numbers of listed vessels;
+- sanctioned ports and places and country names/codes (data/payments_places.tsv,
+  data/payments_countries.tsv);
+- the Chinese commercial (telegraph) code sequences of list names written in Han characters.
+
+Digital-currency addresses are found by their shape and matched exactly (crypto.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import ahocorasick
+from rapidfuzz.distance import OSA
+
+from scrutiny.match import _text, ids
+from scrutiny.match.matcher import Matcher
+from scrutiny.model import IdKind
+from scrutiny.payments.crypto import ADDRESS_TOKEN, CryptoIndex
+
+SEED_MIN_LEN = 4  # shorter tokens propose too many names to confirm
+SEED_MAX_NAMES = 40  # a token in more names than this is not distinctive enough to seed
+SINGLE_NAME_MIN_LEN = 5  # a one-word list name is an exact pattern only when this long
+PLACE_SCORE = 0.9  # a sanctioned place or country named in a payment: held for review
+_PIECES = re.compile(r"[^\W\d_]+|\d+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """One thing found in a text, before it becomes a located PaymentHit."""
+
+    kind: str  # name, vessel, imo, place, country, ccc, crypto
+    matched_text: str  # the words of the message that matched
+    score: float
+    entity_id: str | None = None
+    list_id: str | None = None
+    programs: tuple[str, ...] = ()
+    list_name: str | None = None
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """Folded words of a text with their character spans; letters and digits split apart.
+
+    Names and messages go through this same function, so patterns and text agree on
+    "People's" -> "peoples" and "IMO9191773" -> "imo", "9191773".
+    """
+    result: list[tuple[str, int, int]] = []
+    for chunk in re.finditer(r"\S+", text):
+        for piece in _PIECES.findall(_text.fold(chunk.group()).replace(" ", "")):
+            result.append((piece, chunk.start(), chunk.end()))
+    return result
+
+
+@cache
+def _table(name: str) -> tuple[tuple[str, ...], ...]:
+    raw = files("scrutiny.data").joinpath(name).read_text(encoding="utf-8")
+    return tuple(
+        tuple(part.strip() for part in line.split("\t"))
+        for line in raw.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+class FreeTextScanner:
+    """The automaton over a matcher's list names and the sanctioned-place tables."""
+
+    def __init__(self, matcher: Matcher, crypto: CryptoIndex | None = None) -> None:
+        self.matcher = matcher
+        self.crypto = crypto
+        index = matcher.index
+        payloads: dict[str, list[tuple[str, Any]]] = {}
+        token_names: dict[str, list[int]] = {}
+        self._name_words: list[tuple[str, ...]] = []
+        for name_id, text in enumerate(index.name_text):
+            tokens = tuple(w for w, _, _ in words(text))
+            self._name_words.append(tokens)
+            for token in set(tokens):
+                if len(token) >= SEED_MIN_LEN and token.isalpha():
+                    token_names.setdefault(token, []).append(name_id)
+        for name_id, tokens in enumerate(self._name_words):
+            if len(tokens) > 1 or (tokens and len(tokens[0]) >= SINGLE_NAME_MIN_LEN):
+                if len(tokens) == 1 and len(token_names.get(tokens[0], ())) > 3:
+                    continue  # a one-word name that is also a word of other names
+                payloads.setdefault(" ".join(tokens), []).append(("name", name_id))
+            han = "".join(_HAN.findall(index.name_text[name_id]))
+            if len(han) >= 2:
+                from scrutiny.text.chinese import han_to_telegraph
+
+                codes = han_to_telegraph(han)
+                if codes:
+                    payloads.setdefault(" ".join(codes), []).append(("ccc", name_id))
+        self._seeds = {t: n for t, n in token_names.items() if len(n) <= SEED_MAX_NAMES}
+        for token in self._seeds:
+            payloads.setdefault(token, []).append(("seed", token))
+        for key in index.id_index:
+            if key.startswith("imo:"):
+                payloads.setdefault(key[4:], []).append(("imo", key))
+        for name, country, kind in _table("payments_places.tsv"):
+            payloads.setdefault(_pattern(name), []).append(("place", (name, country, kind)))
+        for term, country, kind in _table("payments_countries.tsv"):
+            payloads.setdefault(_pattern(term), []).append((f"country_{kind}", (term, country)))
+        automaton = ahocorasick.Automaton()
+        for pattern, items in payloads.items():
+            if pattern:
+                automaton.add_word(f" {pattern} ", items)
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._confirmed: dict[tuple[str, int], float] = {}
+
+    def scan(self, text: str, *, names: bool = True) -> list[TextHit]:
+        """Everything the text mentions; `names=False` skips list names (for party addresses)."""
+        found = words(text)
+        if not found:
+            return []
+        joined = " " + " ".join(w for w, _, _ in found) + " "
+        starts: list[int] = []
+        pos = 1
+        for w, _, _ in found:
+            starts.append(pos)
+            pos += len(w) + 1
+        hits: list[TextHit] = []
+        seeds: list[tuple[int, str]] = []
+        for end, items in self._automaton.iter(joined):
+            # The pattern is " a b " ending at `end`; its first word starts after the space.
+            for kind, payload in items:
+                length = _pattern_length(kind, payload, self)
+                first = _word_at(starts, end - length + 1)
+                last = _word_at(starts, end - 1)
+                span = text[found[first][1] : found[last][2]]
+                if kind == "seed":
+                    if names:
+                        seeds.append((first, payload))
+                    continue
+                if kind == "imo":
+                    hits.extend(self.imo_hits(payload, span))
+                    continue
+                hit = self._resolve(kind, payload, span, names)
+                if hit is not None:
+                    hits.append(hit)
+        if seeds:
+            hits.extend(self._confirm_seeds(text, found, seeds))
+        if self.crypto is not None or self.matcher.index.id_index:
+            hits.extend(self._crypto(text))
+        return _best_per_target(hits)
+
+    # --- resolving automaton hits --------------------------------------------------------
+
+    def _resolve(self, kind: str, payload: Any, span: str, names: bool) -> TextHit | None:
+        index = self.matcher.index
+        if kind in ("name", "ccc"):
+            if not names:
+                return None
+            record = index.entities[int(index.name_entity[payload])]
+            list_name = index.name_text[payload]
+            if kind == "ccc":
+                explanation = {"reason": "Chinese commercial code sequence of a list name"}
+                score = 1.0
+            else:
+                comparison = self.matcher.compare(span, list_name)
+                score, explanation = comparison.score, comparison.explanation
+                explanation = {"reason": "list name written in the text", **explanation}
+            return TextHit(
+                "vessel" if record.schema == "Vessel" and kind == "name" else kind,
+                span,
+                score,
+                record.id,
+                record.list_id,
+                record.programs,
+                list_name,
+                explanation,
+            )
+        if kind == "imo":
+            # The same vessel is often on several lists (SDN and UN 1718): the first here,
+            # the others through `imo_hits`.
+            hits = self.imo_hits(payload, span)
+            return hits[0] if hits else None
+        if kind == "place":
+            name, country, place_kind = payload
+            return TextHit(
+                "place",
+                span,
+                PLACE_SCORE,
+                explanation={"reason": f"{place_kind} in {country}", "country": country},
+                list_name=name,
+            )
+        if kind.startswith("country_"):
+            term, country = payload
+            if kind == "country_code" and not span.strip(".,;:()/").isupper():
+                return None
+            return TextHit(
+                "country",
+                span,
+                PLACE_SCORE,
+                explanation={"reason": f"sanctioned country {country} named", "country": country},
+                list_name=term,
+            )
+        return None
+
+    def imo_hits(self, key: str, span: str) -> list[TextHit]:
+        """One hit per listed vessel carrying this IMO key (``imo:7389704``)."""
+        index = self.matcher.index
+        return [
+            TextHit(
+                "imo",
+                span,
+                1.0,
+                record.id,
+                record.list_id,
+                record.programs,
+                record.name,
+                {"reason": f"IMO number of a listed vessel ({key})", "identifier": key},
+            )
+            for record in (index.entities[row] for row in index.id_index.get(key, ()))
+        ]
+
+    def _confirm_seeds(
+        self, text: str, found: list[tuple[str, int, int]], seeds: list[tuple[int, str]]
+    ) -> list[TextHit]:
+        """Compare the words around each seed with every list name holding the seed."""
+        index = self.matcher.index
+        hits: list[TextHit] = []
+        tokens = [w for w, _, _ in found]
+        tried: set[tuple[int, int, int]] = set()
+        for position, seed in seeds:
+            for name_id in self._seeds[seed]:
+                name_tokens = self._name_words[name_id]
+                offset = name_tokens.index(seed)
+                size = len(name_tokens)
+                lo = max(0, position - offset)
+                hi = min(len(tokens), lo + size)
+                if (name_id, lo, hi) in tried or not _plausible(name_tokens, tokens[lo:hi]):
+                    continue
+                tried.add((name_id, lo, hi))
+                span = text[found[lo][1] : found[hi - 1][2]]
+                list_name = index.name_text[name_id]
+                comparison = self.matcher.compare(span, list_name)
+                if comparison.score < self.matcher.threshold:
+                    continue
+                record = index.entities[int(index.name_entity[name_id])]
+                hits.append(
+                    TextHit(
+                        "vessel" if record.schema == "Vessel" else "name",
+                        span,
+                        comparison.score,
+                        record.id,
+                        record.list_id,
+                        record.programs,
+                        list_name,
+                        {"reason": f"fuzzy match around '{seed}'", **comparison.explanation},
+                    )
+                )
+        return hits
+
+    def _crypto(self, text: str) -> list[TextHit]:
+        hits: list[TextHit] = []
+        for found in ADDRESS_TOKEN.finditer(text):
+            address = found.group()
+            if self.crypto is not None:
+                for item in self.crypto.lookup(address):
+                    hits.append(
+                        TextHit(
+                            "crypto",
+                            address,
+                            1.0,
+                            item.entity_id,
+                            "ofac_sdn",
+                            item.programs,
+                            item.entity_name,
+                            {
+                                "reason": "designated digital-currency address",
+                                "currencies": list(item.currencies),
+                                "date_listed": item.date_listed,
+                            },
+                        )
+                    )
+            keys = ids.id_keys(IdKind.CRYPTO, address)
+            for row, key in self.matcher.index.entities_by_id(keys).items():
+                record = self.matcher.index.entities[row]
+                hits.append(
+                    TextHit(
+                        "crypto",
+                        address,
+                        1.0,
+                        record.id,
+                        record.list_id,
+                        record.programs,
+                        record.name,
+                        {"reason": "digital-currency address on the list", "identifier": key},
+                    )
+                )
+        return hits
+
+
+def _pattern(text: str) -> str:
+    return " ".join(w for w, _, _ in words(text))
+
+
+def _pattern_length(kind: str, payload: Any, scanner: FreeTextScanner) -> int:
+    # The automaton reports only the end of a match; the pattern's length gives its start.
+    if kind in ("name", "ccc"):
+        tokens = scanner._name_words[payload]
+        if kind == "ccc":
+            han = "".join(_HAN.findall(scanner.matcher.index.name_text[payload]))
+            return len(han) * 5 - 1
+        return len(" ".join(tokens))
+    if kind == "seed":
+        return len(payload)
+    if kind == "imo":
+        return 7
+    if kind == "place":
+        return len(_pattern(payload[0]))
+    return len(_pattern(payload[0]))
+
+
+def _word_at(starts: list[int], offset: int) -> int:
+    import bisect
+
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _plausible(name_tokens: tuple[str, ...], window: list[str]) -> bool:
+    """Cheap check before scoring: most of the name's words are in the window, up to a typo."""
+    if not window:
+        return False
+    close = sum(
+        1 for t in name_tokens if any(OSA.distance(t, w, score_cutoff=2) <= 2 for w in window)
+    )
+    return (
+        close >= max(1, len(name_tokens) - 1) if len(name_tokens) > 2 else close == len(name_tokens)
+    )
+
+
+def _best_per_target(hits: Iterable[TextHit]) -> list[TextHit]:
+    """One hit per kind and list entity (or place/country), the best scoring one."""
+    best: dict[tuple[str, str], TextHit] = {}
+    for hit in hits:
+        key = (hit.kind, hit.entity_id or str(hit.list_name))
+        if key not in best or hit.score > best[key].score:
+            best[key] = hit
+    return sorted(best.values(), key=lambda h: -h.score)

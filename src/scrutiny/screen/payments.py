@@ -1,0 +1,350 @@
+"""Screening payment messages: every party, agent, identifier and line of free text.
+
+A message passes when nothing in it reaches the alert threshold, and is held otherwise. Each
+hit says where it is (MT field tag or ISO element path), what matched, its score and why:
+
+- BICs exactly and branch-insensitively against list BICs (``FTBDKPPYXXX`` = ``FTBDKPPY``),
+  and any bank located in a country whose banks are all restricted (KP);
+- LEIs and other party identifiers exactly; party names with the matcher, including names
+  split across the 35-character lines of an MT field (line 1, lines 1+2 with and without a
+  space);
+- countries of structured addresses (50F ``3/KP/...``, ``PstlAdr/Ctry``);
+- free text and address lines with the Aho-Corasick scanner (freetext.py).
+
+Party screening results are cached per distinct party (name, role, country): the same
+customers and banks recur across a payment stream, and a cached party costs a dict look-up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrutiny.match import ids
+from scrutiny.match.matcher import Matcher
+from scrutiny.match.query import Query
+from scrutiny.model import IdKind
+from scrutiny.payments import parse_message, split_messages
+from scrutiny.payments.bic import SANCTIONED_BANK_COUNTRIES, bic_country, institution_code
+from scrutiny.payments.crypto import CryptoIndex
+from scrutiny.payments.freetext import FreeTextScanner, TextHit
+from scrutiny.payments.message import Party, PaymentMessage, PaymentParseError
+
+COUNTRY_SCORE = 0.9
+PARTY_CACHE_SIZE = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentHit:
+    """One reason to hold a message, located in it."""
+
+    location: str  # ":56A:", "B/:50K:", "/Document/.../UltmtCdtr", ".../RmtInf/Ustrd[1]"
+    kind: str  # name, bic, bic_country, lei, identifier, country, place, imo, vessel, ccc, crypto
+    matched_text: str
+    score: float
+    entity_id: str | None = None
+    list_id: str | None = None
+    programs: tuple[str, ...] = ()
+    list_name: str | None = None
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "location": self.location,
+            "kind": self.kind,
+            "matched_text": self.matched_text,
+            "score": round(self.score, 4),
+            "entity_id": self.entity_id,
+            "list": self.list_id,
+            "programs": list(self.programs),
+            "list_name": self.list_name,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    """The verdict on one message: ``pass``, ``hold``, or ``error`` when it could not be read."""
+
+    source: str
+    decision: str
+    message_type: str | None = None
+    reference: str | None = None
+    hits: tuple[PaymentHit, ...] = ()
+    error: str | None = None
+    error_location: str | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.decision == "hold"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the `screen-payment --json` line and the API response)."""
+        return {
+            "source": self.source,
+            "decision": self.decision,
+            "message_type": self.message_type,
+            "reference": self.reference,
+            "hits": [h.to_dict() for h in self.hits],
+            "error": self.error,
+            "error_location": self.error_location,
+        }
+
+
+class PaymentScreener:
+    """Screens parsed messages against one matcher (and optionally the crypto address list)."""
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        *,
+        crypto: CryptoIndex | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        self.matcher = matcher
+        self.threshold = matcher.threshold if threshold is None else threshold
+        self.scanner = FreeTextScanner(matcher, crypto)
+        self._party_cache: dict[tuple[Any, ...], tuple[PaymentHit, ...]] = {}
+        self._lock = threading.Lock()
+
+    # --- whole messages ------------------------------------------------------------------
+
+    def screen(self, message: PaymentMessage, *, source: str = "<message>") -> PaymentResult:
+        """Screen a parsed message."""
+        hits: list[PaymentHit] = []
+        for party in message.parties:
+            hits.extend(self._party(party))
+        for text in message.free_texts:
+            hits.extend(_located(text.location, self.scanner.scan(text.text)))
+        hits = [h for h in hits if h.score >= self.threshold]
+        hits.sort(key=lambda h: (-h.score, h.location))
+        return PaymentResult(
+            source=source,
+            decision="hold" if hits else "pass",
+            message_type=message.message_type,
+            reference=message.reference,
+            hits=tuple(hits),
+        )
+
+    def screen_raw(self, raw: bytes | str, *, source: str = "<message>") -> PaymentResult:
+        """Parse and screen one message; PaymentParseError if it is malformed."""
+        return self.screen(parse_message(raw, source=source), source=source)
+
+    def screen_stream(
+        self, raw: bytes | str, *, source: str = "<stream>"
+    ) -> Iterator[PaymentResult]:
+        """Every message of a file or stream; a malformed one gives an ``error`` result."""
+        for n, text in enumerate(split_messages(raw, source=source), 1):
+            name = f"{source}#{n}"
+            try:
+                yield self.screen_raw(text, source=name)
+            except PaymentParseError as exc:
+                yield PaymentResult(name, "error", error=str(exc), error_location=exc.where)
+
+    # --- parties -------------------------------------------------------------------------
+
+    def _party(self, party: Party) -> tuple[PaymentHit, ...]:
+        key = (
+            party.location,
+            party.is_agent,
+            party.name_lines,
+            party.address_lines,
+            party.country,
+            party.bic,
+            party.lei,
+            party.identifiers,
+        )
+        cached = self._party_cache.get(key)
+        if cached is not None:
+            return cached
+        found = tuple(self._screen_party(party))
+        with self._lock:
+            if len(self._party_cache) >= PARTY_CACHE_SIZE:
+                self._party_cache.clear()
+            self._party_cache[key] = found
+        return found
+
+    def _screen_party(self, party: Party) -> Iterator[PaymentHit]:
+        where = party.location
+        if party.bic:
+            yield from self._bic(where, party.bic)
+        if party.lei:
+            yield from self._identifier(where, party.lei, IdKind.LEI, "lei")
+        for value in party.identifiers:
+            yield from self._identifier(where, value, None, "identifier")
+        if party.country in SANCTIONED_BANK_COUNTRIES:
+            yield PaymentHit(
+                where,
+                "country",
+                party.country,
+                COUNTRY_SCORE,
+                explanation={"reason": f"party address in {party.country}"},
+            )
+        yield from self._names(party)
+        if party.address_lines:
+            address = " ".join(party.address_lines)
+            yield from _located(where, self.scanner.scan(address, names=False))
+
+    def _bic(self, where: str, bic: str) -> Iterator[PaymentHit]:
+        index = self.matcher.index
+        key = f"bic:{institution_code(bic)}"
+        for row in index.id_index.get(key, ()):
+            record = index.entities[row]
+            yield PaymentHit(
+                where,
+                "bic",
+                bic,
+                1.0,
+                record.id,
+                record.list_id,
+                record.programs,
+                record.name,
+                {
+                    "reason": "BIC of a listed bank (branch code ignored)",
+                    "identifier": key,
+                    "list_version": {
+                        "publisher_date": record.publisher_date,
+                        "source_file": record.source_file,
+                    },
+                },
+            )
+        if bic_country(bic) in SANCTIONED_BANK_COUNTRIES:
+            yield PaymentHit(
+                where,
+                "bic_country",
+                bic,
+                1.0,
+                explanation={"reason": f"bank located in {bic_country(bic)} (BIC country code)"},
+            )
+
+    def _identifier(
+        self, where: str, value: str, kind: IdKind | None, label: str
+    ) -> Iterator[PaymentHit]:
+        index = self.matcher.index
+        keys = ids.id_keys(kind, value)
+        for row, key in index.entities_by_id(keys).items():
+            record = index.entities[row]
+            decisive = ids.is_decisive(key) or key_is_lei(kind)
+            yield PaymentHit(
+                where,
+                label,
+                value,
+                1.0 if decisive else self.threshold,
+                record.id,
+                record.list_id,
+                record.programs,
+                record.name,
+                {"reason": f"{label} on the list", "identifier": key},
+            )
+
+    def _names(self, party: Party) -> Iterator[PaymentHit]:
+        candidates = _name_candidates(party)
+        if not candidates:
+            return
+        schema = "organization" if party.is_agent else None
+        countries = (party.country,) if party.country else ()
+        best: dict[str, PaymentHit] = {}
+        for text in candidates:
+            query = Query(text, schema=schema, countries=countries)
+            for hit in self.matcher.screen(query, threshold=self.threshold, limit=5):
+                if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                    best[hit.entity_id] = PaymentHit(
+                        party.location,
+                        "name",
+                        text,
+                        hit.score,
+                        hit.entity_id,
+                        hit.list_id,
+                        hit.programs,
+                        hit.name,
+                        hit.explanation,
+                    )
+        yield from best.values()
+
+
+def key_is_lei(kind: IdKind | None) -> bool:
+    """An LEI is unique worldwide: an exact match identifies the entity."""
+    return kind is IdKind.LEI
+
+
+def _name_candidates(party: Party) -> list[str]:
+    """The name, and for multi-line MT names the first lines joined (names wrap at 35 chars)."""
+    found: list[str] = []
+    if party.name:
+        found.append(party.name)
+    lines = [line.strip() for line in party.name_lines if line.strip()]
+    if len(lines) >= 2:
+        found.append(f"{lines[0]} {lines[1]}")
+        found.append(f"{lines[0]}{lines[1]}")
+    return list(dict.fromkeys(found))
+
+
+def _located(where: str, hits: Iterable[TextHit]) -> Iterator[PaymentHit]:
+    for hit in hits:
+        yield PaymentHit(
+            where,
+            hit.kind,
+            hit.matched_text,
+            hit.score,
+            hit.entity_id,
+            hit.list_id,
+            hit.programs,
+            hit.list_name,
+            hit.explanation,
+        )
+
+
+# --- the process-wide screener -----------------------------------------------------------
+
+_default_lock = threading.Lock()
+_default: PaymentScreener | None = None
+
+
+def default_screener() -> PaymentScreener:
+    """A screener over the default matcher (the loaded lists), built on first use."""
+    global _default
+    from scrutiny.screen.names import default_matcher
+
+    matcher = default_matcher()
+    with _default_lock:
+        if _default is None or _default.matcher is not matcher:
+            _default = PaymentScreener(matcher, crypto=_configured_crypto())
+        return _default
+
+
+def set_default_screener(screener: PaymentScreener | None) -> None:
+    """Replace the process-wide screener (None: rebuild from the default matcher on next use)."""
+    global _default
+    with _default_lock:
+        _default = screener
+
+
+def _configured_crypto() -> CryptoIndex | None:
+    """The crypto extract from SCRUTINY_CRYPTO_FILE, or the one in the lists folder if present."""
+    import os
+
+    from scrutiny.settings import load_settings
+    from scrutiny.sources.ofac_crypto import read_ofac_crypto
+
+    configured = os.environ.get("SCRUTINY_CRYPTO_FILE")
+    path = Path(configured) if configured else None
+    if path is None:
+        lists_dir = load_settings().lists_dir
+        if lists_dir is not None:
+            candidates = sorted((lists_dir / "archive" / "ofac").glob("*digital_currency*.json"))
+            path = candidates[-1] if candidates else None
+    if path is None or not path.exists():
+        return None
+    return CryptoIndex.build(read_ofac_crypto(path))
+
+
+def screen_message(raw: bytes | str, *, source: str = "<message>") -> PaymentResult:
+    """Screen one raw message (MT or ISO 20022) with the default screener.
+
+    Raises PaymentParseError (naming the field or element) when the message is malformed.
+    """
+    return default_screener().screen_raw(raw, source=source)
