@@ -184,6 +184,47 @@ class Matcher:
                     best = (logit, query_form, list_form, alignment)
         return best
 
+    def screen_batch(
+        self, records: Any, *, threshold: float | None = None, limit: int = 10, first_row: int = 0
+    ) -> list[Any]:
+        """Screen an Arrow RecordBatch/Table or pandas DataFrame; see screen.records."""
+        from scrutiny.screen.records import screen_batch
+
+        return screen_batch(self, records, threshold=threshold, limit=limit, first_row=first_row)
+
+    def pair_values(
+        self, query: CheckedQuery, row: int, *, exclude_name: str | None = None
+    ) -> list[float] | None:
+        """Feature values of a query against one indexed entity (for calibration).
+
+        `exclude_name` leaves out the entity's name equal to the query's own text, so an
+        alias can be scored against the rest of its entity's names.
+        """
+        lo, hi = self._entity_bounds[row], self._entity_bounds[row + 1]
+        names = [
+            int(n)
+            for n in self._entity_names[lo:hi]
+            if exclude_name is None or self.index.name_text[n].casefold() != exclude_name
+        ]
+        forms = name_forms(query.name)
+        if not names or not forms:
+            return None
+        extra = entity_features(
+            self.index.entities[row],
+            query.birth_date,
+            query.countries,
+            query.gender,
+            str(query.schema) if query.schema else None,
+        )
+        best = self._best_name(forms, names, extra, {})
+        return best.alignment.values + extra if best.alignment else None
+
+    def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
+        """Entity rows the index retrieves for a query, best first (for calibration/eval)."""
+        forms = name_forms(query.name)
+        name_ids, _ = self.index.candidates(forms, limit, query.schema)
+        return list(dict.fromkeys(int(self.index.name_entity[n]) for n in name_ids.tolist()))
+
     # --- comparing two records -----------------------------------------------------------
 
     def compare(

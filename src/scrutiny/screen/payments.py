@@ -138,7 +138,12 @@ class PaymentScreener:
         self, raw: bytes | str, *, source: str = "<stream>"
     ) -> Iterator[PaymentResult]:
         """Every message of a file or stream; a malformed one gives an ``error`` result."""
-        for n, text in enumerate(split_messages(raw, source=source), 1):
+        try:
+            texts = split_messages(raw, source=source)
+        except PaymentParseError as exc:  # the stream itself is unreadable (not UTF-8)
+            yield PaymentResult(source, "error", error=str(exc), error_location=exc.where)
+            return
+        for n, text in enumerate(texts, 1):
             name = f"{source}#{n}"
             try:
                 yield self.screen_raw(text, source=name)
