@@ -145,6 +145,7 @@ def test_labels_follow_designee_identity() -> None:
         assert variants.simple_fold(row["name1"]) != variants.simple_fold(row["name2"])
 
 
+@pytest.mark.slow  # Faker locale loading dominates (~5-10 s on a busy machine)
 def test_build_is_deterministic(
     tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
