@@ -1,6 +1,7 @@
 """API key authentication, roles and per-key rate limits, as FastAPI dependencies.
 
-A key is sent as `Authorization: Bearer <key>` or `X-API-Key: <key>` (OpenRefine, which
+A key is sent as `Authorization: Bearer <key>` (or `ApiKey <key>`, as yente clients do)
+or `X-API-Key: <key>` (OpenRefine, which
 cannot set headers, may pass `?api_key=`). Lookups are cached per process for
 `KEY_CACHE_SECONDS`, so a revoked key stops working within that time.
 """
@@ -48,8 +49,10 @@ class KeyCache:
 
 def _presented_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
+    scheme, _, value = header.partition(" ")
+    # "ApiKey" is the scheme yente / the OpenSanctions API clients send.
+    if scheme.lower() in ("bearer", "apikey") and value.strip():
+        return value.strip()
     if request.headers.get("x-api-key"):
         return request.headers["x-api-key"].strip()
     if request.url.path.startswith("/reconcile"):

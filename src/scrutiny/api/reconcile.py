@@ -8,6 +8,7 @@ are accepted too. Scores are 0-100, as OpenRefine displays them.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -133,9 +134,10 @@ async def _queries_param(request: Request) -> dict[str, Any] | None:
         if content_type.startswith("application/json"):
             body = await request.json()
             return body.get("queries", body) if isinstance(body, dict) else None
-        form = await request.form()
-        value = form.get("queries")
-        raw = value if isinstance(value, str) else None
+        # OpenRefine posts application/x-www-form-urlencoded; parsed here with the standard
+        # library so the service needs no multipart parser.
+        fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+        raw = fields["queries"][0] if fields.get("queries") else None
     if raw is None:
         return None
     try:
