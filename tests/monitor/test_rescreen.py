@@ -1,0 +1,104 @@
+"""Monitoring: a new list version re-screens stored records against its delta only."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+
+from api_fakes import BASE, org, parsed, person
+
+from scrutiny.match import Matcher
+from scrutiny.monitor.rescreen import run_monitor
+from scrutiny.store import Store, alerts, audit, connect
+from scrutiny.store.alerts import ScreeningContext
+
+CONTEXT = ScreeningContext(0.7, "test-engine", {})
+
+
+def setup_store(tmp_path: Path) -> Store:
+    store = connect(f"sqlite:///{tmp_path / 'm.db'}")
+    store.load_list(parsed(tmp_path, BASE))
+    with store.transaction(write=True) as conn:
+        alerts.save_records(
+            conn,
+            [
+                ("c-1", {"name": "Ivan Sergeyevich Petrov", "birth_date": "1970-05-05"}),
+                ("c-2", {"name": "Acme Shipping Ltd"}),
+                ("c-3", {"name": "Maria Gonzalez"}),
+            ],
+        )
+    return store
+
+
+def test_new_designation_raises_alerts_once(tmp_path: Path) -> None:
+    store = setup_store(tmp_path)
+    # First run: v1 is the baseline (no earlier version to compare with).
+    assert run_monitor(store, CONTEXT).alerts_raised == 0
+    new = person("9", "IVAN SERGEYEVICH PETROV", dob="1970-05-05", nationality="RU")
+    changed = org("4", "BANCO NACIONAL DE CUBA")  # unchanged content
+    store.load_list(parsed(tmp_path, [*BASE[:3], changed, BASE[4], new]))
+    report = run_monitor(store, CONTEXT)
+    assert report.records_screened == 3
+    assert [(r.list_id, r.from_version, r.to_version, r.entities) for r in report.lists] == [
+        ("fake_sdn", 1, 2, 1)
+    ]
+    assert report.alerts_raised == 1
+    with store.transaction() as conn:
+        raised = alerts.list_alerts(conn)
+        assert [(a.record_id, a.entity_id) for a in raised] == [("c-1", "fake_sdn:9")]
+        assert audit.verify_chain(conn).ok
+        assert [e.kind for e in audit.entries(conn, kind="monitor_run")] == [
+            "monitor_run",
+            "monitor_run",
+        ]
+    # Nothing new: nothing screened, nothing raised.
+    again = run_monitor(store, CONTEXT)
+    assert again.lists == [] and again.alerts_raised == 0
+    store.close()
+
+
+def test_changed_entity_is_rescreened_and_not_raised_twice(tmp_path: Path) -> None:
+    store = setup_store(tmp_path)
+    run_monitor(store, CONTEXT)
+    acme = org("7", "ACME SHIPPING LIMITED")
+    store.load_list(parsed(tmp_path, [*BASE, acme]))
+    assert run_monitor(store, CONTEXT).alerts_raised == 1
+    store.load_list(parsed(tmp_path, [*BASE, acme, person("8", "NOBODY IN PARTICULAR")]))
+    report = run_monitor(store, CONTEXT)
+    assert report.lists[0].entities == 1  # only the added person; acme unchanged
+    assert report.alerts_raised == 0
+    # Now the entry changes (new remarks): new content hash, screened and raised again.
+    acme_changed = org("7", "ACME SHIPPING LIMITED")
+    acme_changed = type(acme_changed)(
+        **{f: getattr(acme_changed, f) for f in acme_changed.__dataclass_fields__}
+        | {"remarks": "re-designated"}
+    )
+    from scrutiny.model import seal
+
+    store.load_list(parsed(tmp_path, [*BASE, seal(acme_changed)]))
+    report = run_monitor(store, CONTEXT)
+    assert report.lists[0].entities == 1  # acme changed; the removed person is not screened
+    assert report.alerts_raised == 1
+    with store.transaction() as conn:
+        hashes = {a.entity_hash for a in alerts.list_alerts(conn, record_id="c-2")}
+    assert len(hashes) == 2
+    store.close()
+
+
+def test_monitor_matches_full_screen_for_delta_entities(tmp_path: Path) -> None:
+    """The delta matcher finds what a full matcher over all entities finds for the record."""
+    store = setup_store(tmp_path)
+    run_monitor(store, CONTEXT)
+    new = person("9", "IVAN SERGEYEVICH PETROV", dob="1970-05-05")
+    store.load_list(parsed(tmp_path, [*BASE, new]))
+    run_monitor(store, CONTEXT)
+    full = Matcher.from_entities(store.iter_current_entities())
+    expected = {
+        h.entity_id for h in full.screen("Ivan Sergeyevich Petrov") if h.entity_id == new.id
+    }
+    with store.transaction() as conn:
+        got = {a.entity_id for a in alerts.list_alerts(conn, record_id="c-1")}
+    assert got == expected == {new.id}
+    store.close()
