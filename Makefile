@@ -19,6 +19,8 @@ install: $(BIN)/scrutiny
 demo: install
 	$(BIN)/scrutiny lists load --from $(LISTS)/mirror
 	$(BIN)/scrutiny lists status
+	$(BIN)/scrutiny screen "김정은"
+	$(BIN)/scrutiny screen "Kim Jong-un" --dob 1984
 
 lint: install
 	$(BIN)/ruff check src tests eval bench
