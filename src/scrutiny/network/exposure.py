@@ -20,7 +20,6 @@ hop-limited max-product Bellman-Ford, and a BFS), not by a search per counterpar
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,13 +28,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from scrutiny.network.graph import DEFAULT_GRAPH, Edge, ExposureGraph, load_persisted, weights
+from scrutiny.network.graph import (
+    DEFAULT_GRAPH,
+    EdgeType,
+    ExposureGraph,
+    edge_type,
+    load_persisted,
+    weights,
+)
 from scrutiny.network.ownership import OwnershipResult, fifty_percent_rule
 
 if TYPE_CHECKING:
     from scrutiny.store import Store
 
 DEFAULT_HOPS = 3
+_TYPE_NAMES = tuple(str(edge_type(code)) for code in range(len(EdgeType)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +84,10 @@ class _Search:
 
     score: npt.NDArray[np.float64]  # best path score within N hops
     preds: list[npt.NDArray[np.int64]]  # per round: predecessor that improved the score, or -1
+    pred_edges: list[npt.NDArray[np.int64]]  # per round: the edge id taken from that predecessor
     dist: npt.NDArray[np.int64]  # hops to the nearest seed, -1 if beyond N
     short_pred: npt.NDArray[np.int64]  # predecessor on the strongest shortest path
+    short_edge: npt.NDArray[np.int64]  # the edge id taken from it
     seed_weight: npt.NDArray[np.float64]
     hops: int
 
@@ -90,7 +99,8 @@ class ExposureIndex:
     graph: ExposureGraph
     hops: int
     search: _Search
-    _edge_cache: dict[tuple[int, int], Edge] = field(default_factory=dict)
+    _strength: list[float] | None = field(default=None, repr=False)
+    _types: list[int] | None = field(default=None, repr=False)  # type codes
 
     def exposure(
         self,
@@ -119,47 +129,47 @@ class ExposureIndex:
             resolution_score=resolution_score,
         )
 
-    def _strongest_chain(self, index: int) -> list[int]:
-        chain = [index]
+    # A chain is (node indices from the party to the seed, edge ids between them). The search
+    # recorded which edge it took at each step, so no edge lookup is needed here.
+    def _strongest_chain(self, index: int) -> tuple[list[int], list[int]]:
+        chain, edges = [index], []
         node = index
         for level in range(self.hops, 0, -1):
             pred = int(self.search.preds[level - 1][node])
             if pred >= 0:
+                edges.append(int(self.search.pred_edges[level - 1][node]))
                 node = pred
                 chain.append(node)
-        return chain
+        return chain, edges
 
-    def _shortest_chain(self, index: int) -> list[int]:
-        chain = [index]
+    def _shortest_chain(self, index: int) -> tuple[list[int], list[int]]:
+        chain, edges = [index], []
         node = index
         while self.search.dist[node] > 0:
+            edges.append(int(self.search.short_edge[node]))
             node = int(self.search.short_pred[node])
             chain.append(node)
-        return chain
+        return chain, edges
 
-    def _edge(self, u: int, v: int) -> Edge:
-        key = (u, v) if u < v else (v, u)
-        edge = self._edge_cache.get(key)
-        if edge is None:
-            ids = self.graph.edge_ids_between(u, v)
-            strength = self.graph.edge_arrays().strength
-            edge = self.graph.edge(max(ids, key=lambda i: float(strength[i])))
-            self._edge_cache[key] = edge
-        return edge
-
-    def _path(self, chain: list[int]) -> ExposurePath:
+    def _path(self, found: tuple[list[int], list[int]]) -> ExposurePath:
+        chain, edge_ids = found
         g = self.graph.graph
         nodes = [g[i] for i in chain]
         end = nodes[-1]
-        types = tuple(str(self._edge(a, b).type) for a, b in itertools.pairwise(chain))
+        if self._strength is None or self._types is None:
+            # Python lists: indexing them per path is ~10x cheaper than numpy scalars.
+            arrays = self.graph.edge_arrays()
+            self._strength = arrays.strength.tolist()
+            self._types = arrays.type.tolist()
+        strength, types = self._strength, self._types
         decay = float(weights()["hop_decay"])
         score = float(self.search.seed_weight[chain[-1]])
-        for a, b in itertools.pairwise(chain):
-            score *= self._edge(a, b).strength * decay
+        for edge_id in edge_ids:
+            score *= strength[edge_id] * decay
         return ExposurePath(
             node_ids=tuple(n.id for n in nodes),
             names=tuple(n.name for n in nodes),
-            edge_types=types,
+            edge_types=tuple(_TYPE_NAMES[types[e]] for e in edge_ids),
             score=score,
             designated_id=end.id,
             programs=end.programs,
@@ -196,16 +206,51 @@ def _arcs(
     return np.concatenate([src, dst]), np.concatenate([dst, src]), np.concatenate([weight, weight])
 
 
-def _best_per_target(
-    src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], value: npt.NDArray[np.float64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """For each distinct target, the arc with the highest value: (targets, sources, values)."""
-    order = np.lexsort((-value, dst))
-    dst_sorted = dst[order]
-    first = np.ones(dst_sorted.size, dtype=bool)
-    first[1:] = dst_sorted[1:] != dst_sorted[:-1]
-    chosen = order[first]
-    return dst[chosen], src[chosen], value[chosen]
+@dataclass
+class _Arcs:
+    """Every edge as two arcs, sorted by target so each round is one pass of segment maxima."""
+
+    src: npt.NDArray[np.int64]
+    dst: npt.NDArray[np.int64]
+    weight: npt.NDArray[np.float64]
+    edge_id: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]  # first arc of each distinct target
+    segment: npt.NDArray[np.int64]  # per arc: which target segment it is in
+
+    @classmethod
+    def of(cls, graph: ExposureGraph) -> _Arcs:
+        src, dst, weight = _arcs(graph)
+        m = graph.edge_count
+        # Stable: among equally good arcs into a party the first added wins, run after run.
+        order = np.argsort(dst, kind="stable")
+        dst = dst[order]
+        new = np.ones(dst.size, dtype=bool)
+        new[1:] = dst[1:] != dst[:-1]
+        return cls(
+            src=src[order],
+            dst=dst,
+            weight=weight[order],
+            edge_id=order % max(m, 1),
+            starts=np.flatnonzero(new),
+            segment=np.cumsum(new) - 1,
+        )
+
+    def best(
+        self, value: npt.NDArray[np.float64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Per target, the arc with the highest value (-inf = arc not usable).
+
+        Returns (targets, arc positions, values) for targets with a usable arc.
+        """
+        if not value.size:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, np.empty(0)
+        top = np.maximum.reduceat(value, self.starts)
+        winners = np.flatnonzero((value == top[self.segment]) & np.isfinite(value))
+        first = np.ones(winners.size, dtype=bool)
+        first[1:] = self.segment[winners[1:]] != self.segment[winners[:-1]]
+        arcs = winners[first]
+        return self.dst[arcs], arcs, value[arcs]
 
 
 def search_exposure(
@@ -216,33 +261,38 @@ def search_exposure(
         raise ValueError("hops must be >= 0")
     seed = _seed_weights(graph, ownership)
     n = seed.size
-    src, dst, weight = _arcs(graph)
+    arcs = _Arcs.of(graph)
+    src, dst = arcs.src, arcs.dst
     score = seed.copy()
     preds: list[npt.NDArray[np.int64]] = []
+    pred_edges: list[npt.NDArray[np.int64]] = []
     dist = np.where(seed > 0, 0, -1).astype(np.int64)
     short_score = seed.copy()
     short_pred = np.full(n, -1, dtype=np.int64)
+    short_edge = np.full(n, -1, dtype=np.int64)
     for level in range(1, hops + 1):
         # Strongest: relax every arc leaving a party that already has a path.
-        live = score[src] > 0
-        targets, sources, values = _best_per_target(
-            src[live], dst[live], score[src[live]] * weight[live]
-        )
+        value = score[src] * arcs.weight
+        value[value <= 0] = -np.inf
+        targets, chosen, values = arcs.best(value)
         better = values > score[targets]
         pred = np.full(n, -1, dtype=np.int64)
-        pred[targets[better]] = sources[better]
+        pred_edge = np.full(n, -1, dtype=np.int64)
+        pred[targets[better]] = src[chosen[better]]
+        pred_edge[targets[better]] = arcs.edge_id[chosen[better]]
         score = score.copy()
         score[targets[better]] = values[better]
         preds.append(pred)
+        pred_edges.append(pred_edge)
         # Shortest: BFS layer from the parties found in the previous layer.
         frontier = (dist[src] == level - 1) & (dist[dst] < 0)
-        targets, sources, values = _best_per_target(
-            src[frontier], dst[frontier], short_score[src[frontier]] * weight[frontier]
-        )
+        value = np.where(frontier, short_score[src] * arcs.weight, -np.inf)
+        targets, chosen, values = arcs.best(value)
         dist[targets] = level
-        short_pred[targets] = sources
+        short_pred[targets] = src[chosen]
+        short_edge[targets] = arcs.edge_id[chosen]
         short_score[targets] = values
-    search = _Search(score, preds, dist, short_pred, seed, hops)
+    search = _Search(score, preds, pred_edges, dist, short_pred, short_edge, seed, hops)
     return ExposureIndex(graph, hops, search)
 
 

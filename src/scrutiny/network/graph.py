@@ -163,6 +163,7 @@ _EDGE_TYPES: tuple[EdgeType, ...] = tuple(EdgeType)
 _TYPE_CODE: Mapping[EdgeType, int] = {t: i for i, t in enumerate(_EDGE_TYPES)}
 # Dates are kept as proleptic ordinals (date.toordinal); 0 means "no date" (ordinals start at 1).
 NO_DATE = 0
+_EDGE_BATCH = 100_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _ROW_SOURCE = re.compile(r"(.*):row (\d+)", re.DOTALL)
 
@@ -170,6 +171,11 @@ _ROW_SOURCE = re.compile(r"(.*):row (\d+)", re.DOTALL)
 def type_code(edge_type: EdgeType) -> int:
     """The small integer that stands for an edge type in `EdgeArrays.type`."""
     return _TYPE_CODE[edge_type]
+
+
+def edge_type(code: int) -> EdgeType:
+    """The edge type a `type_code` stands for."""
+    return _EDGE_TYPES[code]
 
 
 def _ordinal(value: date | None) -> int:
@@ -359,9 +365,17 @@ class ExposureGraph:
         if not len(part):
             return
         first = self.edge_count
-        self.graph.add_edges_from_no_data(
-            list(zip(part.src.tolist(), part.dst.tolist(), strict=True))
-        )
+        # In slices: a list of a million (u, v) tuples alone would cost ~100 MB at peak.
+        for at in range(0, len(part), _EDGE_BATCH):
+            self.graph.add_edges_from_no_data(
+                list(
+                    zip(
+                        part.src[at : at + _EDGE_BATCH].tolist(),
+                        part.dst[at : at + _EDGE_BATCH].tolist(),
+                        strict=True,
+                    )
+                )
+            )
         # Edge ids are rustworkx edge indices; with no removals they are 0, 1, 2 ... in order.
         assert self.edge_count == first + len(part)
         self._parts.append(part)
