@@ -17,7 +17,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -203,6 +202,8 @@ def read_uk_conlist(path: Path) -> ParsedList:
 
 def _cell(value: Any) -> str:
     """One cell as text; the xlsx stores everything as text today, but dates may turn up."""
+    if type(value) is str:  # nearly every cell: the fast path
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
@@ -213,24 +214,22 @@ def _cell(value: Any) -> str:
 
 
 def _xlsx_rows(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl  # imported here: only xlsx input needs it
+    # calamine (Rust) reads the 18,800-row ConList about 5x faster than openpyxl's read-only
+    # mode, which made the UK list the slowest of all lists to load.
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UkParseError(str(path), None, f"not a readable xlsx workbook: {exc}") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        # openpyxl raises many exception types on damaged sheet XML; any of them means the
-        # same thing to the user: this workbook is not a readable ConList.
-        return [
-            (number, [_cell(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        if not workbook.sheet_names:
+            raise UkParseError(str(path), None, "xlsx workbook has no sheet")
+        # calamine raises its own error types (and ValueError/TypeError) on damaged parts of
+        # a workbook; all mean the same to the user: this workbook is not a readable ConList.
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except UkParseError:
+        raise
     except Exception as exc:
-        raise UkParseError(str(path), None, f"damaged xlsx sheet: {exc}") from exc
-    finally:
-        workbook.close()
+        raise UkParseError(str(path), None, f"not a readable xlsx workbook: {exc}") from exc
+    return [(number, [_cell(v) for v in values]) for number, values in enumerate(rows, start=1)]
 
 
 def _csv_rows(path: Path, raw: bytes) -> tuple[list[tuple[int, list[str]]], str]:
