@@ -17,6 +17,7 @@ customers and banks recur across a payment stream, and a cached party costs a di
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any
 
 from scrutiny.match import ids
 from scrutiny.match.matcher import Matcher
-from scrutiny.match.query import Query
+from scrutiny.match.query import Hit, Query
 from scrutiny.model import IdKind
 from scrutiny.payments import parse_message, split_messages
 from scrutiny.payments.bic import SANCTIONED_BANK_COUNTRIES, bic_country, institution_code
@@ -109,6 +110,7 @@ class PaymentScreener:
         self.threshold = matcher.threshold if threshold is None else threshold
         self.scanner = FreeTextScanner(matcher, crypto)
         self._party_cache: dict[tuple[Any, ...], tuple[PaymentHit, ...]] = {}
+        self._name_cache: dict[tuple[Any, ...], list[Hit]] = {}
         self._lock = threading.Lock()
 
     # --- whole messages ------------------------------------------------------------------
@@ -153,8 +155,9 @@ class PaymentScreener:
     # --- parties -------------------------------------------------------------------------
 
     def _party(self, party: Party) -> tuple[PaymentHit, ...]:
+        # Keyed without the location: the same customer as 50K in one message and as Dbtr
+        # in the next is one screening; its hits are relocated on the way out.
         key = (
-            party.location,
             party.is_agent,
             party.name_lines,
             party.address_lines,
@@ -164,14 +167,13 @@ class PaymentScreener:
             party.identifiers,
         )
         cached = self._party_cache.get(key)
-        if cached is not None:
-            return cached
-        found = tuple(self._screen_party(party))
-        with self._lock:
-            if len(self._party_cache) >= PARTY_CACHE_SIZE:
-                self._party_cache.clear()
-            self._party_cache[key] = found
-        return found
+        if cached is None:
+            cached = tuple(self._screen_party(dataclasses.replace(party, location="")))
+            with self._lock:
+                if len(self._party_cache) >= PARTY_CACHE_SIZE:
+                    self._party_cache.clear()
+                self._party_cache[key] = cached
+        return tuple(dataclasses.replace(h, location=party.location) for h in cached)
 
     def _screen_party(self, party: Party) -> Iterator[PaymentHit]:
         where = party.location
@@ -246,6 +248,19 @@ class PaymentScreener:
                 {"reason": f"{label} on the list", "identifier": key},
             )
 
+    def _screen_name(self, text: str, schema: str | None, countries: tuple[str, ...]) -> list[Hit]:
+        """Matcher hits for one name, cached: names recur across parties and roles."""
+        key = (text, schema, countries)
+        cached = self._name_cache.get(key)
+        if cached is None:
+            query = Query(text, schema=schema, countries=countries)
+            cached = self.matcher.screen(query, threshold=self.threshold, limit=5)
+            with self._lock:
+                if len(self._name_cache) >= PARTY_CACHE_SIZE:
+                    self._name_cache.clear()
+                self._name_cache[key] = cached
+        return cached
+
     def _names(self, party: Party) -> Iterator[PaymentHit]:
         candidates = _name_candidates(party)
         if not candidates:
@@ -254,8 +269,7 @@ class PaymentScreener:
         countries = (party.country,) if party.country else ()
         best: dict[str, PaymentHit] = {}
         for text in candidates:
-            query = Query(text, schema=schema, countries=countries)
-            for hit in self.matcher.screen(query, threshold=self.threshold, limit=5):
+            for hit in self._screen_name(text, schema, countries):
                 if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
                     best[hit.entity_id] = PaymentHit(
                         party.location,
@@ -282,10 +296,20 @@ def _name_candidates(party: Party) -> list[str]:
     if party.name:
         found.append(party.name)
     lines = [line.strip() for line in party.name_lines if line.strip()]
-    if len(lines) >= 2:
+    if len(lines) >= 2 and _continues_name(lines[1]):
         found.append(f"{lines[0]} {lines[1]}")
-        found.append(f"{lines[0]}{lines[1]}")
+        if lines[0][-1:].isalpha() and lines[1][:1].isalpha():
+            found.append(f"{lines[0]}{lines[1]}")  # a word cut at the line end
     return list(dict.fromkeys(found))
+
+
+def _continues_name(line: str) -> bool:
+    """Whether an MT name/address line may continue the name on the line before it.
+
+    Addresses carry numbers (house, postcode, room); a short line without digits may be the
+    rest of a name wrapped at 35 characters ("PAEK CHANG" / "HO").
+    """
+    return not any(ch.isdigit() for ch in line) and len(line.split()) <= 3
 
 
 def _located(where: str, hits: Iterable[TextHit]) -> Iterator[PaymentHit]:
