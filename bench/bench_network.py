@@ -91,6 +91,9 @@ def main() -> None:
     parser.add_argument("--counterparties", type=int, default=100_000)
     parser.add_argument("--hops", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20240503)
+    parser.add_argument(
+        "--store", help="also time saving the graph to / loading it from this store URL"
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -139,6 +142,18 @@ def main() -> None:
     )
     t_rank = time.perf_counter() - t5
     exposed = sum(1 for e in ranked if e.score > 0)
+    store_rows = []
+    if args.store:
+        from scrutiny.store import connect
+
+        with connect(args.store) as store:
+            t6 = time.perf_counter()
+            graph.save_to_store(store, "bench")
+            store_rows.append((f"save the graph to the store ({store.engine.dialect.name})", t6))
+            t7 = time.perf_counter()
+            loaded = ExposureGraph.from_store(store, "bench")
+            assert loaded.edge_count == graph.edge_count
+            store_rows.append(("load it back", t7))
 
     print(
         f"graph: {n:,} parties, {args.edges:,} ownership edges, {n_listed:,} listed; "
@@ -164,6 +179,9 @@ def main() -> None:
     print(
         f"| rank {args.counterparties:,} counterparties at {args.hops} hops (search + paths) | {t_rank:.2f} |"
     )
+    ends = [t for _, t in store_rows[1:]] + [time.perf_counter()]
+    for (label, began), ended in zip(store_rows, ends, strict=True):
+        print(f"| {label} | {ended - began:.2f} |")
     print(f"| total incl. synthetic data | {time.perf_counter() - t0:.2f} |")
     print(f"| peak RSS | {_rss_mb():,.0f} MB |")
 

@@ -239,12 +239,32 @@ def _write(
             for row in rows:
                 copy.write_row((graph_name, *row))
         return
-    statement = insert(table)
-    for batch in _batches(rows):
-        conn.execute(
-            statement,
-            [{"graph_name": graph_name, **dict(zip(names, row, strict=True))} for row in batch],
-        )
+    # SQLite: the driver's own executemany, with values as SQLAlchemy stores them there (ISO
+    # date strings, 0/1 booleans); Core's per-row parameter processing is ~10x slower.
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    placeholders = ", ".join("?" for _ in range(len(names) + 1))
+    columns = ", ".join(f'"{c}"' for c in ("graph_name", *names))
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({placeholders})'
+    # Only the date and boolean columns need converting (looked up once, not per value).
+    convert = [i for i, name in enumerate(names) if isinstance(table.c[name].type, (Date, Boolean))]
+    try:
+        for batch in _batches(rows):
+            if convert:
+                batch = [_sqlite_row(row, convert) for row in batch]
+            cursor.executemany(sql, [(graph_name, *row) for row in batch])
+    finally:
+        cursor.close()
+
+
+def _sqlite_row(row: tuple[Any, ...], positions: Sequence[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in positions:
+        value = values[i]
+        if isinstance(value, date):
+            values[i] = value.isoformat()
+        elif isinstance(value, bool):
+            values[i] = int(value)
+    return tuple(values)
 
 
 def _check_name(name: str) -> None:
