@@ -187,7 +187,22 @@ def rss_child(system: str, index_dir: Path, queries: int) -> None:
             del entities
             for q in qs:
                 brute.screen(q["name"])
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+    print(peak_rss_mb())
+
+
+def peak_rss_mb() -> float:
+    """Peak RSS of this process image in MB.
+
+    VmHWM, not ru_maxrss: on Linux ru_maxrss survives fork+exec, so a child of a big parent
+    would report the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -319,11 +334,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--peer-queries", type=int, default=200)
     parser.add_argument("--skip-rss", action="store_true")
+    parser.add_argument(
+        "--rss-only", action="store_true", help="only the fresh-process memory figures"
+    )
     parser.add_argument("--rss-child", choices=("scrutiny", "logic_v2", "rapidfuzz"))
     parser.add_argument("--index-dir", type=Path)
     args = parser.parse_args(argv)
     if args.rss_child:
         rss_child(args.rss_child, args.index_dir, args.queries)
+        return 0
+    if args.rss_only:
+        from scrutiny.match import Matcher
+
+        sys.path.insert(0, str(ROOT))
+        from eval.lists import load_all_entities
+
+        index_dir = Path(tempfile.mkdtemp(prefix="scrutiny-bench-"))
+        Matcher.from_entities(load_all_entities()).save(index_dir)
+        rss = {s: child_rss(s, index_dir) for s in ("scrutiny", "logic_v2", "rapidfuzz")}
+        print(json.dumps({"date": date.today().isoformat(), "rss_mb": rss}))
         return 0
     result = run(args)
     OUT.mkdir(parents=True, exist_ok=True)
