@@ -10,9 +10,10 @@ The index reaches the executors by path. On a cluster that path must be on stora
 executor sees (NFS, a mounted bucket), or pass `ship_index=True` to copy the folder to every
 node with `SparkContext.addFile` (resolved there with `SparkFiles.get`).
 
-Output rows: `row` (the input position, 0-based, as in `screen-file`), `id` (the input id
+Output rows: `row` (0-based position in the DataFrame's partition order), `id` (the input id
 column as text), `hits` (JSON array of `Hit.to_dict()`), `error` (why the row could not be
-screened, else null).
+screened, else null). Spark orders the splits of a multi-file input by size, not by file name,
+so join results back to the input on the id column, not on `row`.
 
     python -m scrutiny.scale.spark customers.parquet hits.parquet --index-dir idx/
 """
@@ -130,9 +131,10 @@ def screen_dataframe(
 
     Columns are recognised as in `scrutiny.screen.records`. `ship_index` copies the index
     folder to every executor (SparkFiles) instead of relying on shared storage. With
-    `dense_rows` the `row` column is the 0-based input position, which costs one extra pass
-    counting rows per partition; without it `row` is Spark's monotonically_increasing_id
-    (unique and increasing in input order, but with gaps between partitions).
+    `dense_rows` the `row` column numbers rows 0..n-1 in partition order, which costs one
+    extra pass counting rows per partition; without it `row` is Spark's
+    monotonically_increasing_id (unique, with gaps between partitions). Both assume the input
+    is read deterministically (files, not a non-deterministic query).
     """
     from pyspark.sql import functions as F
 
