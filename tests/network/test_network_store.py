@@ -170,3 +170,16 @@ def test_bulk_edges_to_unknown_nodes_are_refused() -> None:
     with pytest.raises(NetworkInputError, match="edge 1: target node index 5"):
         graph.add_edge_arrays([0, 1], [1, 5], EdgeType.OWNS, share=[10.0, 10.0])
     assert graph.edge_count == 0
+
+
+def test_rule_results_follow_parties_added_after_a_run() -> None:
+    graph = ExposureGraph()
+    graph.add_nodes([Node("a", "A"), Node("b", "B")])
+    graph.add_edge_arrays([0], [1], EdgeType.OWNS, share=[50.0])
+    assert fifty_percent_rule(graph).derived_ids == []
+    # A listed owner arrives later: the cached extraction and seeds must not hide it.
+    graph.add_node(Node("x", "X", designated=True, list_id="ofac_sdn"))
+    graph.add_edge(Edge("x", "a", EdgeType.OWNS, share=50.0))
+    assert sorted(fifty_percent_rule(graph).derived_ids) == ["a", "b"]
+    graph.add_node(Node("a", "A", designated=True, list_id="un_sc"))  # upgraded in place
+    assert fifty_percent_rule(graph, lists=["un_sc"]).derived_ids == ["b"]

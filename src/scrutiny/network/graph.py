@@ -327,6 +327,7 @@ class ExposureGraph:
             return existing
         index = int(self.graph.add_node(node))
         self.index[node.id] = index
+        self._cache.clear()  # per-node results (seeds) have the old length
         return index
 
     def add_nodes(self, nodes: Iterable[Node]) -> None:
@@ -334,6 +335,8 @@ class ExposureGraph:
         fresh = [n for n in nodes if n.id not in self.index]
         for node, index in zip(fresh, self.graph.add_nodes_from(fresh), strict=True):
             self.index[node.id] = int(index)
+        if fresh:
+            self._cache.clear()
 
     def node(self, node_id: str) -> Node:
         """The party with this id."""

@@ -319,31 +319,33 @@ def load_graph(store: Store, name: str = DEFAULT_GRAPH) -> StoredGraph:
         if header is None:
             known = ", ".join(i.name for i in _infos(conn)) or "none stored"
             raise GraphNotFoundError(f"no exposure graph named {name!r} in the store ({known})")
-        node_rows = conn.execute(
+        nodes = NodeColumns()
+        node_query = (
             select(*(graph_nodes.c[c] for c in _NODE_COLUMNS[1:]))
             .where(graph_nodes.c.graph_name == name)
             .order_by(graph_nodes.c.idx)
-        ).all()
-        edge_rows = conn.execute(
+        )
+        for part in conn.execution_options(yield_per=_BATCH).execute(node_query).partitions():
+            ids, names, schemas, designated, programs, dprk, list_ids = zip(*part, strict=True)
+            nodes.ids.extend(ids)
+            nodes.names.extend(names)
+            nodes.schemas.extend(schemas)
+            nodes.designated.extend(bool(d) for d in designated)
+            nodes.programs.extend(tuple(orjson.loads(p)) for p in programs)
+            nodes.dprk.extend(bool(d) for d in dprk)
+            nodes.list_ids.extend(list_ids)
+        # Streamed in partitions into the column lists: holding a million Row objects at
+        # once would double the memory a load needs.
+        columns: list[list[Any]] = [[] for _ in _EDGE_COLUMNS[1:]]
+        edge_query = (
             select(*(graph_edges.c[c] for c in _EDGE_COLUMNS[1:]))
             .where(graph_edges.c.graph_name == name)
             .order_by(graph_edges.c.idx)
-        ).all()
-    nodes = NodeColumns()
-    if node_rows:
-        ids, names, schemas, designated, programs, dprk, list_ids = zip(*node_rows, strict=True)
-        nodes = NodeColumns(
-            list(ids),
-            list(names),
-            list(schemas),
-            [bool(d) for d in designated],
-            [tuple(orjson.loads(p)) for p in programs],
-            [bool(d) for d in dprk],
-            list(list_ids),
         )
-    edges = EdgeColumns()
-    if edge_rows:
-        edges = EdgeColumns(*(list(column) for column in zip(*edge_rows, strict=True)))
+        for part in conn.execution_options(yield_per=_BATCH).execute(edge_query).partitions():
+            for column, values in zip(columns, zip(*part, strict=True), strict=True):
+                column.extend(values)
+        edges = EdgeColumns(*columns)
     if len(nodes) != header.node_count or len(edges) != header.edge_count:
         raise StoreError(
             f"graph {name!r} is incomplete in the store: {len(nodes)} of {header.node_count} "
