@@ -35,11 +35,11 @@ def setup_store(tmp_path: Path) -> Store:
 def test_new_designation_raises_alerts_once(tmp_path: Path) -> None:
     store = setup_store(tmp_path)
     # First run: v1 is the baseline (no earlier version to compare with).
-    assert run_monitor(store, CONTEXT).alerts_raised == 0
+    assert run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json").alerts_raised == 0
     new = person("9", "IVAN SERGEYEVICH PETROV", dob="1970-05-05", nationality="RU")
     changed = org("4", "BANCO NACIONAL DE CUBA")  # unchanged content
     store.load_list(parsed(tmp_path, [*BASE[:3], changed, BASE[4], new]))
-    report = run_monitor(store, CONTEXT)
+    report = run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     assert report.records_screened == 3
     assert [(r.list_id, r.from_version, r.to_version, r.entities) for r in report.lists] == [
         ("fake_sdn", 1, 2, 1)
@@ -54,19 +54,19 @@ def test_new_designation_raises_alerts_once(tmp_path: Path) -> None:
             "monitor_run",
         ]
     # Nothing new: nothing screened, nothing raised.
-    again = run_monitor(store, CONTEXT)
+    again = run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     assert again.lists == [] and again.alerts_raised == 0
     store.close()
 
 
 def test_changed_entity_is_rescreened_and_not_raised_twice(tmp_path: Path) -> None:
     store = setup_store(tmp_path)
-    run_monitor(store, CONTEXT)
+    run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     acme = org("7", "ACME SHIPPING LIMITED")
     store.load_list(parsed(tmp_path, [*BASE, acme]))
-    assert run_monitor(store, CONTEXT).alerts_raised == 1
+    assert run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json").alerts_raised == 1
     store.load_list(parsed(tmp_path, [*BASE, acme, person("8", "NOBODY IN PARTICULAR")]))
-    report = run_monitor(store, CONTEXT)
+    report = run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     assert report.lists[0].entities == 1  # only the added person; acme unchanged
     assert report.alerts_raised == 0
     # Now the entry changes (new remarks): new content hash, screened and raised again.
@@ -78,7 +78,7 @@ def test_changed_entity_is_rescreened_and_not_raised_twice(tmp_path: Path) -> No
     from scrutiny.model import seal
 
     store.load_list(parsed(tmp_path, [*BASE, seal(acme_changed)]))
-    report = run_monitor(store, CONTEXT)
+    report = run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     assert report.lists[0].entities == 1  # acme changed; the removed person is not screened
     assert report.alerts_raised == 1
     with store.transaction() as conn:
@@ -90,10 +90,10 @@ def test_changed_entity_is_rescreened_and_not_raised_twice(tmp_path: Path) -> No
 def test_monitor_matches_full_screen_for_delta_entities(tmp_path: Path) -> None:
     """The delta matcher finds what a full matcher over all entities finds for the record."""
     store = setup_store(tmp_path)
-    run_monitor(store, CONTEXT)
+    run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     new = person("9", "IVAN SERGEYEVICH PETROV", dob="1970-05-05")
     store.load_list(parsed(tmp_path, [*BASE, new]))
-    run_monitor(store, CONTEXT)
+    run_monitor(store, CONTEXT, cache_path=tmp_path / "keys.json")
     full = Matcher.from_entities(store.iter_current_entities())
     expected = {
         h.entity_id for h in full.screen("Ivan Sergeyevich Petrov") if h.entity_id == new.id
@@ -102,3 +102,38 @@ def test_monitor_matches_full_screen_for_delta_entities(tmp_path: Path) -> None:
         got = {a.entity_id for a in alerts.list_alerts(conn, record_id="c-1")}
     assert got == expected == {new.id}
     store.close()
+
+
+def test_prefilter_finds_what_screening_every_record_finds(tmp_path: Path) -> None:
+    """Records skipped by the key prefilter have no alert-level hits from the delta matcher."""
+    from faker import Faker
+
+    from scrutiny.monitor.rescreen import RecordKeyCache, _DeltaFilter, query_from_record
+
+    fake = Faker(["en_US", "ru_RU", "de_DE"])
+    Faker.seed(5)
+    records = [{"name": fake.name()} for _ in range(300)]
+    records += [{"name": "Ivan Sergeevich Petrov"}, {"name": "Kim Jong-un"}, {"name": "Ivanof"}]
+    records += [{"name": "Petrov Ivan"}, {"name": "Ivan Petrof"}, {"name": "Jong Un Kim"}]
+    records += [{"name": "Peter Ivanov Smith"}, {"name": "Иван Сергеевич Петров"}]
+    delta = [
+        person("9", "IVAN SERGEYEVICH PETROV"),
+        person("10", "KIM JONG UN"),
+        person("11", "PETER IVANOV"),
+    ]
+    matcher = Matcher.from_entities(delta)
+    keep = _DeltaFilter(matcher)
+    cache = RecordKeyCache(tmp_path / "k.json")
+    skipped_with_hits = []
+    kept = 0
+    for i, data in enumerate(records):
+        keys, tokens = cache.keys_of(str(i), data)
+        hits = matcher.screen(query_from_record(data), threshold=matcher.threshold)
+        if keep.may_match(keys, tokens, data):
+            kept += 1
+        elif hits:
+            skipped_with_hits.append(data["name"])
+    assert skipped_with_hits == []
+    assert 8 <= kept < len(records) // 4  # it does filter
+    cache.save()
+    assert RecordKeyCache(tmp_path / "k.json").entries == cache.entries

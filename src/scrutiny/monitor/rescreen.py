@@ -1,8 +1,15 @@
 """Ongoing monitoring: when a list gets a new version, re-screen every stored customer record
 against only the entities added or changed in that delta, and raise new alerts.
 
-A small Matcher is built over the delta's entities (tens to hundreds on a daily update), so
-each stored record costs one cheap screening. State is kept per list in `monitor_state`: the
+A small Matcher is built over the delta's entities (tens to hundreds on a daily update). Most
+of the cost of screening a record is normalising its name, so each record's retrieval keys
+(the index keys of its name forms, and its tokens) are kept in a cache file in the data dir,
+recomputed only when the record's query changes. Only records the delta index can plausibly
+alert on are screened in full: those sharing two retrieval keys with it, or one rare token
+(or Korean key), or a token one edit from a delta token, or carrying identifiers. A record
+sharing nothing cannot be retrieved at all; one sharing a single sound code or a single common
+word has no other name part in common and stays below the alert threshold
+(tests/monitor checks that no skipped record would have alerted). State is kept per list in `monitor_state`: the
 last version re-screened. A list never monitored before is re-screened against its newest
 delta (previous version -> current); a list with only one version becomes the baseline.
 An alert already raised for the same (record, entity, entity content) is not raised twice.
@@ -10,16 +17,23 @@ An alert already raised for the same (record, entity, entity content) is not rai
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
 from scrutiny.errors import ListUnavailableError, QueryError
-from scrutiny.match import Matcher, Query
+from scrutiny.match import Matcher, Query, _text
+from scrutiny.match.forms import index_keys, name_forms
+from scrutiny.match.index import TYPO_MIN_LEN
+from scrutiny.match.query import check_query
+from scrutiny.match.score import shipped_idf
 from scrutiny.model import Entity
 from scrutiny.store import Store, alerts, audit
 from scrutiny.store.alerts import ScreeningContext
@@ -54,6 +68,7 @@ class MonitorReport:
     alerts_raised: int = 0
     seconds: float = 0.0
     skipped_records: int = 0  # stored queries that no longer pass validation
+    records_matched: int = 0  # records the delta index could retrieve (screened in full)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +77,7 @@ class MonitorReport:
             "alerts_raised": self.alerts_raised,
             "seconds": round(self.seconds, 3),
             "skipped_records": self.skipped_records,
+            "records_matched": self.records_matched,
         }
 
 
@@ -91,6 +107,104 @@ def _pending_deltas(store: Store) -> list[tuple[str, int | None, int]]:
     return pending
 
 
+_CACHE_FORMAT = b"2"  # bump when what keys_of computes changes
+RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
+
+
+class RecordKeyCache:
+    """record id -> (query digest, retrieval keys, tokens), persisted as one JSON file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        if path is not None and path.exists():
+            try:
+                self.entries = orjson.loads(path.read_bytes())
+            except orjson.JSONDecodeError:
+                self.entries = {}  # a damaged cache is only a slower run
+
+    def keys_of(self, record_id: str, data: dict[str, Any]) -> tuple[list[str], list[str]]:
+        digest = hashlib.sha1(_CACHE_FORMAT + audit.canonical_json(data)).hexdigest()
+        cached = self.entries.get(record_id)
+        if cached is not None and cached[0] == digest:
+            return cached[1], cached[2]
+        checked = check_query(query_from_record(data))
+        forms = name_forms(checked.name) if checked.name else ()
+        keys = sorted(index_keys(forms))
+        # Legal forms and initials are keys too, but never evidence of a name on their own.
+        tokens = sorted({t for form in forms for t in form.core if len(t) > 1})
+        self.entries[record_id] = [digest, keys, tokens]
+        self.dirty = True
+        return keys, tokens
+
+    def save(self) -> None:
+        if self.path is not None and self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_bytes(orjson.dumps(self.entries))
+            tmp.replace(self.path)
+
+
+def _deletion_keys(token: str) -> set[str]:
+    return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
+
+
+class _DeltaFilter:
+    """Whether the delta index may alert on a record (see the module docstring)."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.keys = set(matcher.index.key_ids)
+        self.idf = shipped_idf()
+        # deletion variant -> delta tokens having it, to find tokens one edit away
+        self.variants: dict[str, set[str]] = {}
+        for key in self.keys:
+            if key.startswith("t:") and key[2:].isalpha() and len(key) >= TYPO_MIN_LEN + 1:
+                for variant in _deletion_keys(key[2:]):
+                    self.variants.setdefault(variant, set()).add(key[2:])
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def _neighbours(self, token: str) -> tuple[str, ...]:
+        found = self._memo.get(token)
+        if found is None:
+            near: set[str] = set()
+            if len(token) >= TYPO_MIN_LEN and token.isalpha():
+                for variant in _deletion_keys(token):
+                    near |= self.variants.get(variant, set())
+            found = tuple(
+                c for c in near if c != token and OSA.distance(token, c, score_cutoff=1) <= 1
+            )
+            self._memo[token] = found
+        return found
+
+    def _evidence(self, token: str) -> float:
+        """How strongly one record token ties to the delta: its rarity, 0 for none."""
+        if "t:" + token in self.keys:
+            return self.idf(token)
+        near = self._neighbours(token)
+        if near:
+            return max(self.idf(n) for n in near)
+        code = _text.phonetic(token)
+        return 1.0 if code and "p:" + code in self.keys else 0.0
+
+    def may_match(self, keys: list[str], tokens: list[str], data: dict[str, Any]) -> bool:
+        if data.get("identifiers"):
+            return True
+        token_set = set(tokens)
+        for key in keys:
+            # A joined pair ("jongun") or a Korean name key is strong evidence by itself.
+            joined = key.startswith("t:") and key[2:] not in token_set
+            if key in self.keys and (key.startswith("k:") or joined):
+                return True
+        evidence = [e for e in (self._evidence(t) for t in tokens) if e > 0]
+        # An alert needs most of the customer's name found on the list entry: at least half
+        # of its parts tied to the delta, and a lone part only when it is rare ("petrov";
+        # not "ali", "and", "de", nor a sound code alone like "John" ~ "Jan").
+        if 2 * len(evidence) < len(tokens):
+            return False
+        return len(evidence) >= 2 or any(e >= RARE_IDF for e in evidence)
+
+
 def _already_alerted(store: Store, entity_ids: list[str]) -> set[tuple[str, str, str]]:
     found: set[tuple[str, str, str]] = set()
     with store.transaction() as conn:
@@ -107,6 +221,7 @@ def run_monitor(
     context: ScreeningContext,
     *,
     on_progress: Callable[[int], None] | None = None,
+    cache_path: Path | bool | None = True,
 ) -> MonitorReport:
     """Re-screen every stored record against each list's unmonitored delta; raise alerts."""
     started = time.perf_counter()
@@ -119,7 +234,13 @@ def run_monitor(
         delta_entities.extend(store.get_entity(eid).entity for eid in ids)
         report.lists.append(ListRun(list_id, from_version, to_version, len(ids)))
     if delta_entities:
-        _rescreen(store, context, delta_entities, report, on_progress)
+        if cache_path is True:
+            from scrutiny.settings import load_settings
+
+            cache_path = load_settings().data_dir / "monitor" / "record_keys.json"
+        cache = RecordKeyCache(cache_path if isinstance(cache_path, Path) else None)
+        _rescreen(store, context, delta_entities, report, cache, on_progress)
+        cache.save()
     with store.transaction(write=True) as conn:
         for run in report.lists:
             alerts.set_monitored_version(conn, run.list_id, run.to_version)
@@ -133,15 +254,23 @@ def _rescreen(
     context: ScreeningContext,
     entities: list[Entity],
     report: MonitorReport,
+    cache: RecordKeyCache,
     on_progress: Callable[[int], None] | None,
 ) -> None:
     matcher = Matcher.from_entities(entities)
+    delta_filter = _DeltaFilter(matcher)
     seen = _already_alerted(store, [e.id for e in entities])
     found: list[tuple[str, dict[str, Any], list[Any]]] = []
     with store.transaction() as conn:
         records = list(alerts.iter_records(conn))
     for done, (record_id, data) in enumerate(records, 1):
+        if on_progress is not None and done % 10_000 == 0:
+            on_progress(done)
         try:
+            keys, tokens = cache.keys_of(record_id, data)
+            if not delta_filter.may_match(keys, tokens, data):
+                continue
+            report.records_matched += 1
             hits = matcher.screen(query_from_record(data), threshold=context.threshold)
         except QueryError:
             report.skipped_records += 1
@@ -149,8 +278,6 @@ def _rescreen(
         fresh = [h for h in hits if (record_id, h.entity_id, alerts.hit_entity_hash(h)) not in seen]
         if fresh:
             found.append((record_id, data, fresh))
-        if on_progress is not None and done % 10_000 == 0:
-            on_progress(done)
     report.records_screened = len(records)
     by_list = {run.list_id: run for run in report.lists}
     with store.transaction(write=True) as conn:
