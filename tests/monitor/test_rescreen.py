@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
+
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
 
@@ -137,3 +140,50 @@ def test_prefilter_finds_what_screening_every_record_finds(tmp_path: Path) -> No
     assert 8 <= kept < len(records) // 4  # it does filter
     cache.save()
     assert RecordKeyCache(tmp_path / "k.json").entries == cache.entries
+
+
+def _variants(name: str, rng: random.Random) -> list[str]:
+    """How customers write a listed name: as listed, reordered, one typo, a part dropped."""
+    parts = name.replace(",", " ").split()
+    out = [name, " ".join(reversed(parts))]
+    if parts:
+        word = rng.randrange(len(parts))
+        token = parts[word]
+        if len(token) > 3:
+            i = rng.randrange(1, len(token) - 1)
+            parts_typo = [*parts[:word], token[:i] + token[i + 1 :], *parts[word + 1 :]]
+            out.append(" ".join(parts_typo))
+    if len(parts) > 2:
+        out.append(" ".join(parts[:1] + parts[2:]))
+    return out
+
+
+@pytest.mark.slow
+def test_prefilter_on_real_list_entries(mirror_dir: Path, tmp_path: Path) -> None:
+    """Delta of 60 real SDN entries; customers are Faker names plus variants of the listed
+    names. No record the prefilter skips would have raised an alert."""
+    from faker import Faker
+
+    from scrutiny.monitor.rescreen import RecordKeyCache, _DeltaFilter, query_from_record
+    from scrutiny.sources.ofac_csv import read_sdn_csv
+
+    entities = list(read_sdn_csv(mirror_dir / "ofac" / "SDN.CSV").entities)
+    rng = random.Random(11)
+    delta = rng.sample(entities, 60)
+    matcher = Matcher.from_entities(delta)
+    keep = _DeltaFilter(matcher)
+    fake = Faker(["en_US", "es_ES", "ar_AA", "ru_RU"])
+    Faker.seed(11)
+    records = [{"name": fake.name()} for _ in range(400)]
+    records += [{"name": fake.company()} for _ in range(200)]
+    records += [{"name": v} for e in delta for v in _variants(e.primary_name, rng)]
+    cache = RecordKeyCache(None)
+    missed, kept = [], 0
+    for i, data in enumerate(records):
+        strong, tokens = cache.keys_of(str(i), data)
+        if keep.may_match(strong, tokens, data):
+            kept += 1
+        elif matcher.screen(query_from_record(data), threshold=matcher.threshold):
+            missed.append(data["name"])
+    assert missed == []
+    assert kept < len(records) // 2

@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from scrutiny.errors import ListUnavailableError, QueryError
 from scrutiny.match import Matcher, Query, _text
-from scrutiny.match.forms import index_keys, name_forms
+from scrutiny.match.forms import name_forms
 from scrutiny.match.index import TYPO_MIN_LEN
 from scrutiny.match.query import check_query
 from scrutiny.match.score import shipped_idf
@@ -107,12 +107,15 @@ def _pending_deltas(store: Store) -> list[tuple[str, int | None, int]]:
     return pending
 
 
-_CACHE_FORMAT = b"2"  # bump when what keys_of computes changes
+_CACHE_FORMAT = b"3"  # bump when what keys_of computes changes
 RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
+COMMON_PART = 0.6  # weight of a common word found in the delta
+SOUND_ONLY = 0.5  # weight of a name part matching only by its phonetic code
+COVERAGE = 0.6  # share of the customer's name parts that must be found
 
 
 class RecordKeyCache:
-    """record id -> (query digest, retrieval keys, tokens), persisted as one JSON file."""
+    """record id -> (query digest, whole-name keys, name parts), persisted as one JSON file."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -131,12 +134,15 @@ class RecordKeyCache:
             return cached[1], cached[2]
         checked = check_query(query_from_record(data))
         forms = name_forms(checked.name) if checked.name else ()
-        keys = sorted(index_keys(forms))
+        # Joined neighbours ("jongun") and Korean keys tie a whole name, not one word.
+        strong = {"k:" + form.korean for form in forms if form.korean}
+        for form in forms:
+            strong.update("t:" + a + b for a, b in zip(form.core, form.core[1:], strict=False))
         # Legal forms and initials are keys too, but never evidence of a name on their own.
         tokens = sorted({t for form in forms for t in form.core if len(t) > 1})
-        self.entries[record_id] = [digest, keys, tokens]
+        self.entries[record_id] = [digest, sorted(strong), tokens]
         self.dirty = True
-        return keys, tokens
+        return sorted(strong), tokens
 
     def save(self) -> None:
         if self.path is not None and self.dirty:
@@ -178,31 +184,23 @@ class _DeltaFilter:
         return found
 
     def _evidence(self, token: str) -> float:
-        """How strongly one record token ties to the delta: its rarity, 0 for none."""
-        if "t:" + token in self.keys:
-            return self.idf(token)
-        near = self._neighbours(token)
-        if near:
-            return max(self.idf(n) for n in near)
+        """How much one customer name part counts towards a possible alert (0: not found)."""
+        found = [token] if "t:" + token in self.keys else list(self._neighbours(token))
+        if found:
+            return 1.0 if max(self.idf(t) for t in found) >= RARE_IDF else COMMON_PART
         code = _text.phonetic(token)
-        return 1.0 if code and "p:" + code in self.keys else 0.0
+        return SOUND_ONLY if code and "p:" + code in self.keys else 0.0
 
-    def may_match(self, keys: list[str], tokens: list[str], data: dict[str, Any]) -> bool:
-        if data.get("identifiers"):
+    def may_match(self, strong: list[str], tokens: list[str], data: dict[str, Any]) -> bool:
+        """False only for records the delta cannot retrieve or cannot carry to an alert."""
+        if data.get("identifiers") or not self.keys.isdisjoint(strong):
             return True
-        token_set = set(tokens)
-        for key in keys:
-            # A joined pair ("jongun") or a Korean name key is strong evidence by itself.
-            joined = key.startswith("t:") and key[2:] not in token_set
-            if key in self.keys and (key.startswith("k:") or joined):
-                return True
-        evidence = [e for e in (self._evidence(t) for t in tokens) if e > 0]
-        # An alert needs most of the customer's name found on the list entry: at least half
-        # of its parts tied to the delta, and a lone part only when it is rare ("petrov";
-        # not "ali", "and", "de", nor a sound code alone like "John" ~ "Jan").
-        if 2 * len(evidence) < len(tokens):
+        if not tokens:
             return False
-        return len(evidence) >= 2 or any(e >= RARE_IDF for e in evidence)
+        # An alert needs most of the customer's name found on the list entry: rare parts
+        # count 1, common words ("ali", "and", "de") and sound-alikes ("John" ~ "Jan") less.
+        found = sum(self._evidence(t) for t in tokens)
+        return found >= max(1.0, COVERAGE * len(tokens))
 
 
 def _already_alerted(store: Store, entity_ids: list[str]) -> set[tuple[str, str, str]]:
