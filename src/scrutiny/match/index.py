@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.feather as feather
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import ids
@@ -139,7 +138,13 @@ class NameIndex:
     token_idf: dict[str, float] = field(init=False)
     id_index: dict[str, list[int]] = field(init=False)
     entity_schema: np.ndarray = field(init=False)
-    _deletes: dict[str, list[str]] = field(init=False)
+    # Deletion index over the token vocabulary, as parallel arrays rather than a dict of
+    # lists (which cost ~1 GB and half a minute): the hash of every one-character deletion
+    # of every vocabulary token, sorted, with the token it came from. Hash collisions only
+    # add candidates, which the edit-distance check in `typo_neighbours` drops.
+    _typo_vocab: list[str] = field(init=False)
+    _delete_hashes: np.ndarray = field(init=False)
+    _delete_owner: np.ndarray = field(init=False)
     max_idf: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -156,11 +161,8 @@ class NameIndex:
                 self.id_index.setdefault(key, []).append(row)
         codes = {str(s): c for s, c in SCHEMA_CODES.items()}
         self.entity_schema = np.array([codes.get(e.schema, 1) for e in self.entities], np.int8)
-        self._deletes = {}
-        for token in self.token_idf:
-            if len(token) >= TYPO_MIN_LEN and token.isalpha():
-                for variant in _deletions(token):
-                    self._deletes.setdefault(variant, []).append(token)
+        self._typo_vocab = [t for t in self.token_idf if len(t) >= TYPO_MIN_LEN and t.isalpha()]
+        self._delete_hashes, self._delete_owner = _deletion_index(self._typo_vocab)
 
     # --- building ------------------------------------------------------------------------
 
@@ -239,8 +241,8 @@ class NameIndex:
                 "forms": pa.array(self.name_forms_raw, pa.string()),
             }
         )
-        feather.write_feather(names, index_dir / "names.arrow")
-        feather.write_feather(pa.table({"key": pa.array(self.keys)}), index_dir / "keys.arrow")
+        _write_arrow(names, index_dir / "names.arrow")
+        _write_arrow(pa.table({"key": pa.array(self.keys)}), index_dir / "keys.arrow")
         (index_dir / "entities.json").write_bytes(
             orjson.dumps([e.to_json() for e in self.entities])
         )
@@ -275,8 +277,8 @@ class NameIndex:
             raise ValueError(
                 f"{index_dir}: index format {manifest.get('format')} is not {FORMAT_VERSION}"
             )
-        names = feather.read_table(index_dir / "names.arrow")
-        keys = feather.read_table(index_dir / "keys.arrow")
+        names = _read_arrow(index_dir / "names.arrow")
+        keys = _read_arrow(index_dir / "keys.arrow")
         entities = orjson.loads((index_dir / "entities.json").read_bytes())
         return cls(
             entities=[EntityRecord.from_json(row) for row in entities],
@@ -305,9 +307,13 @@ class NameIndex:
         """Vocabulary tokens one edit (incl. transposition) away from `token`."""
         if len(token) < TYPO_MIN_LEN or not token.isalpha():
             return []
+        variants = np.concatenate([_string_hashes([token]), _deletion_hashes([token])[0]])
+        lo = np.searchsorted(self._delete_hashes, variants, side="left")
+        hi = np.searchsorted(self._delete_hashes, variants, side="right")
         found: set[str] = set()
-        for variant in (token, *_deletions(token)):
-            for candidate in self._deletes.get(variant, ()):
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            for owner in self._delete_owner[a:b].tolist():
+                candidate = self._typo_vocab[owner]
                 if candidate != token and OSA.distance(token, candidate, score_cutoff=1) <= 1:
                     found.add(candidate)
         return sorted(found)
@@ -367,5 +373,75 @@ class NameIndex:
         return found
 
 
-def _deletions(token: str) -> list[str]:
-    return [token[:i] + token[i + 1 :] for i in range(len(token))]
+def _write_arrow(table: pa.Table, path: Path) -> None:
+    # Plain Arrow IPC files (what Feather v2 is): pyarrow.feather imports pandas, which
+    # costs a second and ~50 MB in a process that only screens.
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def _read_arrow(path: Path) -> pa.Table:
+    with pa.memory_map(str(path), "r") as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+_HASH_BASE = np.uint64(0x100000001B3)  # odd, so every power is a distinct multiplier mod 2**64
+
+
+def _codes(tokens: list[str], length: int) -> np.ndarray:
+    """Code points of equal-length tokens as a (len(tokens), length) uint64 matrix."""
+    raw = np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32)
+    return raw.reshape(len(tokens), length).astype(np.uint64)
+
+
+def _powers(length: int) -> np.ndarray:
+    powers = np.ones(max(length, 1), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(1, length):
+            powers[k] = powers[k - 1] * _HASH_BASE
+    return powers
+
+
+def _string_hashes(tokens: list[str]) -> np.ndarray:
+    """Polynomial hash (sum of code point * base**position, mod 2**64) of equal-length tokens."""
+    length = len(tokens[0])
+    with np.errstate(over="ignore"):
+        return (_codes(tokens, length) * _powers(length)).sum(axis=1).view(np.int64)
+
+
+def _deletion_hashes(tokens: list[str]) -> np.ndarray:
+    """(len(tokens), length) hashes of every one-character deletion of equal-length tokens.
+
+    Same hash as `_string_hashes` of the shortened string, computed without building it:
+    the characters before position i keep their power, those after it move down by one.
+    """
+    length = len(tokens[0])
+    codes = _codes(tokens, length)
+    powers = _powers(length)
+    with np.errstate(over="ignore"):
+        before = np.cumsum(codes * powers, axis=1) - codes * powers  # sum over k < i
+        shifted = np.zeros_like(codes)
+        shifted[:, 1:] = codes[:, 1:] * powers[: length - 1]  # c[k] * base**(k-1)
+        after = np.cumsum(shifted[:, ::-1], axis=1)[:, ::-1] - shifted  # sum over k > i
+        return (before + after).view(np.int64)
+
+
+def _deletion_index(vocab: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted deletion hashes of every vocabulary token and the token each belongs to.
+
+    Vectorised per token length (a Python loop over ~1.6M deletion strings cost seconds at
+    every build and load); hashes are stable across processes.
+    """
+    by_length: dict[int, list[int]] = {}
+    for i, token in enumerate(vocab):
+        by_length.setdefault(len(token), []).append(i)
+    hash_parts = [np.empty(0, np.int64)]
+    owner_parts = [np.empty(0, np.int32)]
+    for length, members in by_length.items():
+        hashes = _deletion_hashes([vocab[i] for i in members])
+        hash_parts.append(hashes.ravel())
+        owner_parts.append(np.repeat(np.asarray(members, dtype=np.int32), length))
+    hashes = np.concatenate(hash_parts)
+    owners = np.concatenate(owner_parts)
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], owners[order]

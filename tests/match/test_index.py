@@ -1,0 +1,93 @@
+"""The name index: typo neighbours through the hashed deletion index, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import OSA
+
+from scrutiny.match.index import (
+    TYPO_MIN_LEN,
+    NameIndex,
+    _deletion_hashes,
+    _string_hashes,
+)
+from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
+
+
+def _entity(i: int, names: list[str]) -> Entity:
+    return seal(
+        Entity(
+            id=f"t:{i}",
+            schema=EntityType.PERSON,
+            names=tuple(Name(full=n, kind=NameKind.PRIMARY) for n in names),
+            provenance=Provenance(list_id="t", source_file="t.csv", source_record_id=str(i)),
+        )
+    )
+
+
+NAMES = [
+    ["Vladimir Putin"],
+    ["Kim Jong Un", "김정은"],
+    ["Mohammed Al Rashid", "Muhammad Rashid"],
+    ["Ahmad Shah Massoud"],
+    ["Banco Nacional de Cuba"],
+    ["Mañana Trading LLC"],
+    ["Жарков Сергей"],
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> NameIndex:
+    return NameIndex.build(_entity(i, names) for i, names in enumerate(NAMES))
+
+
+def _brute_neighbours(index: NameIndex, token: str) -> list[str]:
+    """The reference the deletion index must reproduce: a dict of deletion strings."""
+    deletes: dict[str, list[str]] = {}
+    for vocab in index.token_idf:
+        if len(vocab) >= TYPO_MIN_LEN and vocab.isalpha():
+            for i in range(len(vocab)):
+                deletes.setdefault(vocab[:i] + vocab[i + 1 :], []).append(vocab)
+    variants = [token] + [token[:i] + token[i + 1 :] for i in range(len(token))]
+    found = {
+        c
+        for v in variants
+        for c in deletes.get(v, ())
+        if c != token and OSA.distance(token, c, score_cutoff=1) <= 1
+    }
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    "token", ["putni", "vladmir", "mohamed", "rashdi", "manana", "mañnaa", "жарко", "kim", "banko"]
+)
+def test_typo_neighbours_equal_plain_deletion_dict(index: NameIndex, token: str) -> None:
+    assert index.typo_neighbours(token) == _brute_neighbours(index, token)
+
+
+def test_typo_neighbours_find_a_transposition(index: NameIndex) -> None:
+    assert "putin" in index.typo_neighbours("puitn")
+
+
+def test_deletion_hashes_are_hashes_of_the_shortened_strings() -> None:
+    tokens = ["abcde", "mañan", "жарко"]
+    deleted = _deletion_hashes(tokens)
+    for row, token in enumerate(tokens):
+        expected = [_string_hashes([token[:i] + token[i + 1 :]])[0] for i in range(len(token))]
+        assert deleted[row].tolist() == [int(x) for x in expected]
+    assert len(set(deleted.ravel().tolist())) == deleted.size  # no collisions here
+
+
+def test_save_load_round_trip(index: NameIndex, tmp_path: Path) -> None:
+    index.save(tmp_path)
+    loaded = NameIndex.load(tmp_path)
+    assert loaded.keys == index.keys
+    assert loaded.name_text == index.name_text
+    assert loaded.name_forms_raw == index.name_forms_raw
+    assert np.array_equal(loaded.postings, index.postings)
+    assert np.array_equal(loaded._delete_hashes, index._delete_hashes)
+    assert loaded.typo_neighbours("vladmir") == index.typo_neighbours("vladmir")
+    assert [e.id for e in loaded.entities] == [e.id for e in index.entities]
