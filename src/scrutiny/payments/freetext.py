@@ -82,9 +82,12 @@ def _table(name: str) -> tuple[tuple[str, ...], ...]:
 class FreeTextScanner:
     """The automaton over a matcher's list names and the sanctioned-place tables."""
 
-    def __init__(self, matcher: Matcher, crypto: CryptoIndex | None = None) -> None:
+    def __init__(
+        self, matcher: Matcher, crypto: CryptoIndex | None = None, threshold: float | None = None
+    ) -> None:
         self.matcher = matcher
         self.crypto = crypto
+        self.threshold = matcher.threshold if threshold is None else threshold
         index = matcher.index
         payloads: dict[str, list[tuple[str, Any]]] = {}
         token_names: dict[str, list[int]] = {}
@@ -252,7 +255,7 @@ class FreeTextScanner:
                 span = text[found[lo][1] : found[hi - 1][2]]
                 list_name = index.name_text[name_id]
                 comparison = self.matcher.compare(span, list_name)
-                if comparison.score < self.matcher.threshold:
+                if comparison.score < self.threshold:
                     continue
                 record = index.entities[int(index.name_entity[name_id])]
                 hits.append(
@@ -337,15 +340,21 @@ def _word_at(starts: list[int], offset: int) -> int:
 
 
 def _plausible(name_tokens: tuple[str, ...], window: list[str]) -> bool:
-    """Cheap check before scoring: most of the name's words are in the window, up to a typo."""
+    """Cheap check before scoring: all but one of the name's words are in the window, each
+    exactly or one or two edits away (names of one or two words: all of them)."""
     if not window:
         return False
-    close = sum(
-        1 for t in name_tokens if any(OSA.distance(t, w, score_cutoff=2) <= 2 for w in window)
-    )
-    return (
-        close >= max(1, len(name_tokens) - 1) if len(name_tokens) > 2 else close == len(name_tokens)
-    )
+    present = set(window)
+    allowed = 1 if len(name_tokens) > 2 else 0
+    for token in name_tokens:
+        if token in present:
+            continue
+        if any(OSA.distance(token, w, score_cutoff=2) <= 2 for w in window):
+            continue
+        allowed -= 1
+        if allowed < 0:
+            return False
+    return True
 
 
 def _best_per_target(hits: Iterable[TextHit]) -> list[TextHit]:

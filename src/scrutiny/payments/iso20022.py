@@ -209,7 +209,11 @@ def _find_document(root: etree._Element) -> etree._Element | None:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    # String slicing: etree.QName builds an object per call, which dominated parse time.
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag[tag.find("}") + 1 :]
 
 
 def _child(element: etree._Element | None, name: str) -> etree._Element | None:

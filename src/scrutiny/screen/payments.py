@@ -35,6 +35,7 @@ from scrutiny.payments.freetext import FreeTextScanner, TextHit
 from scrutiny.payments.message import Party, PaymentMessage, PaymentParseError
 
 COUNTRY_SCORE = 0.9
+FUZZY_KINDS = frozenset({"name", "vessel"})
 PARTY_CACHE_SIZE = 100_000
 
 
@@ -108,7 +109,7 @@ class PaymentScreener:
     ) -> None:
         self.matcher = matcher
         self.threshold = matcher.threshold if threshold is None else threshold
-        self.scanner = FreeTextScanner(matcher, crypto)
+        self.scanner = FreeTextScanner(matcher, crypto, self.threshold)
         self._party_cache: dict[tuple[Any, ...], tuple[PaymentHit, ...]] = {}
         self._name_cache: dict[tuple[Any, ...], list[Hit]] = {}
         self._lock = threading.Lock()
@@ -122,7 +123,9 @@ class PaymentScreener:
             hits.extend(self._party(party))
         for text in message.free_texts:
             hits.extend(_located(text.location, self.scanner.scan(text.text)))
-        hits = [h for h in hits if h.score >= self.threshold]
+        # Exact findings (a listed BIC, IMO or address, a KP bank or place) hold whatever the
+        # name model's threshold; fuzzy name findings hold when they reach it.
+        hits = [h for h in hits if h.kind not in FUZZY_KINDS or h.score >= self.threshold]
         hits.sort(key=lambda h: (-h.score, h.location))
         return PaymentResult(
             source=source,
