@@ -165,7 +165,6 @@ _TYPE_CODE: Mapping[EdgeType, int] = {t: i for i, t in enumerate(_EDGE_TYPES)}
 NO_DATE = 0
 _EDGE_BATCH = 100_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_ROW_SOURCE = re.compile(r"(.*):row (\d+)", re.DOTALL)
 
 
 def type_code(edge_type: EdgeType) -> int:
@@ -653,10 +652,11 @@ class ExposureGraph:
 
 def _split_source(source: str) -> tuple[str, int]:
     """("file.csv", 12) for "file.csv:row 12"; (source, -1) for anything else."""
-    match = _ROW_SOURCE.fullmatch(source)
-    # Only split when the row number prints back the same (no leading zeros): exact round trip.
-    if match is not None and str(int(match.group(2))) == match.group(2):
-        return match.group(1), int(match.group(2))
+    label, separator, row = source.rpartition(":row ")
+    # Only split when the row number prints back the same (no leading zeros, ASCII digits):
+    # exact round trip.
+    if separator and row.isascii() and row.isdigit() and str(int(row)) == row:
+        return label, int(row)
     return source, -1
 
 
