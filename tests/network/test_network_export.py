@@ -195,3 +195,39 @@ def test_cli_export_and_bad_input(graph: ExposureGraph, tmp_path: Path, network_
     )
     assert result.exit_code == 1
     assert "row 3" in result.output
+
+
+def test_cli_build_stores_the_graph_and_export_reads_it(
+    mirror_dir: Path, network_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCRUTINY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SCRUTINY_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    runner = CliRunner()
+    lists = str(mirror_dir / "ofac")
+    built = runner.invoke(
+        app,
+        [
+            "exposure",
+            "build",
+            "--ownership",
+            str(network_data / "ownership_real_names.csv"),
+            "--lists",
+            lists,
+            "--exact-names",
+        ],
+    )
+    assert built.exit_code == 0, built.output
+    assert "the store as graph" in built.stdout
+    assert not (tmp_path / "network" / "graph.json").exists()  # stored, not written as a file
+
+    from scrutiny.network.graph import load_persisted
+
+    stored = load_persisted()
+    assert stored.node("ofac_sdn:21744").designated
+    out = tmp_path / "case.json"
+    exported = runner.invoke(
+        app, ["exposure", "export", "ofac_sdn:21744", "--format", "json", "--out", str(out)]
+    )
+    assert exported.exit_code == 0, exported.output
+    names = {n["name"] for n in json.loads(out.read_text())["nodes"]}
+    assert "Harbour Trading Co" in names  # the user's ownership edge came from the store

@@ -14,10 +14,12 @@ from rich.markup import escape
 from scrutiny.cli._common import console, err_console, reports_errors
 from scrutiny.model import Entity
 from scrutiny.network.graph import (
+    DEFAULT_GRAPH,
     ExposureGraph,
     build_from_entities,
-    default_graph_path,
     exact_name_resolver,
+    load_persisted,
+    save_persisted,
 )
 from scrutiny.network.io import (
     PartyResolver,
@@ -245,12 +247,16 @@ def build(
         list[Path] | None, typer.Option("--transactions", help="Transaction file(s).")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Graph file (default: in the data dir).")
+        Path | None,
+        typer.Option("--out", help="Also write the graph as a JSON file (it is always stored)."),
     ] = None,
+    name: Annotated[
+        str, typer.Option("--name", help="Name of the graph in the store.")
+    ] = DEFAULT_GRAPH,
     lists: ListsOption = None,
     exact: ExactOption = False,
 ) -> None:
-    """Build the network from the lists and the given files, and save it for export and the API."""
+    """Build the network from the lists and the given files, and save it in the store."""
     entities = _list_entities(lists)
     graph = build_from_entities(entities)
     parties = _parties(graph, entities, lists, exact)
@@ -260,11 +266,14 @@ def build(
         add_relationships(graph, read_relationships(path), parties)
     for path in transaction_files or []:
         add_transactions(graph, read_transactions(path), parties)
-    target = out or default_graph_path()
-    graph.save(target)
+    save_persisted(graph, name)
+    where = f"the store as graph '{name}'"
+    if out is not None:
+        graph.save(out)
+        where += f" and {out}"
     _warn(parties.warnings)
     console.print(
-        f"Saved {len(graph)} parties and {graph.edge_count} relations to {target}", highlight=False
+        f"Saved {len(graph)} parties and {graph.edge_count} relations to {where}", highlight=False
     )
 
 
@@ -285,12 +294,15 @@ def export(
     """Export an entity's neighbourhood (GraphML, JSON, or an HTML picture for a case file)."""
     from scrutiny.network import export as exporter
     from scrutiny.network.ownership import fifty_percent_rule
+    from scrutiny.store.graph import GraphNotFoundError
 
-    path = graph_file or default_graph_path()
-    if graph_file is None and not path.exists():
-        graph = build_from_entities(_list_entities(lists))
+    if graph_file is not None:
+        graph = ExposureGraph.load(graph_file)
     else:
-        graph = ExposureGraph.load(path)
+        try:
+            graph = load_persisted()  # the graph `exposure build` stored
+        except GraphNotFoundError:
+            graph = build_from_entities(_list_entities(lists))
     graph.node(entity_id)  # a clear error for an unknown id
     if fmt is ExportFormat.HTML:
         derived = frozenset(fifty_percent_rule(graph).derived_ids)
