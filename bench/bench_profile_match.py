@@ -94,13 +94,14 @@ def compare_hits(before: list[Any], after: list[Any], rows: list[dict[str, str]]
 def child_rss(index_dir: Path, queries: int) -> float:
     """Peak RSS (MB) of a fresh process that loads the saved index and screens `queries`."""
     code = (
-        "import resource,sys\n"
+        "import sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from bench.bench_profile_match import load_queries, _query\n"
         "from scrutiny.match import Matcher\n"
         f"m = Matcher.load({str(index_dir)!r})\n"
         f"for r in load_queries({queries}): m.screen(_query(r))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec.
+        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], check=True, capture_output=True, text=True

@@ -100,7 +100,7 @@ class Matcher:
                 lo, hi = self._entity_bounds[row], self._entity_bounds[row + 1]
                 by_entity[row] = self._entity_names[lo:hi].tolist()
         schema = str(query.schema) if query.schema else None
-        cache: dict[str, tuple[float, Form, Form, NameAlignment] | None] = {}
+        cache: dict[Any, Any] = {}
         results = []
         for row, name_ids_of_entity in by_entity.items():
             entity = index.entities[row]
@@ -151,7 +151,7 @@ class Matcher:
         forms: tuple[Form, ...],
         name_ids: list[int],
         extra: list[float],
-        cache: dict[str, tuple[float, Form, Form, NameAlignment] | None],
+        cache: dict[Any, Any],
     ) -> _Best:
         """The entity's name that best matches the query (by name-feature logit)."""
         best = _Best(float("-inf"), None, None, None, None)
@@ -162,7 +162,7 @@ class Matcher:
             # The same name often appears on several lists: align it once per query.
             cache_key = f"{weak}{raw}"
             if cache_key not in cache:
-                cache[cache_key] = self._align_name(forms, index.forms_of(name_id), weak)
+                cache[cache_key] = self._align_name(forms, index.forms_of(name_id), weak, cache)
             found = cache[cache_key]
             if found is None:
                 continue
@@ -173,15 +173,29 @@ class Matcher:
         return best
 
     def _align_name(
-        self, forms: tuple[Form, ...], list_forms: tuple[Form, ...], weak: bool
+        self,
+        forms: tuple[Form, ...],
+        list_forms: tuple[Form, ...],
+        weak: bool,
+        cache: dict[Any, Any],
     ) -> tuple[float, Form, Form, NameAlignment] | None:
         best: tuple[float, Form, Form, NameAlignment] | None = None
         for list_form in list_forms:
-            for query_form in forms:
-                alignment = align(query_form, list_form, self.index.idf, weak)
-                logit = self.model.name_logit(alignment.values)
-                if best is None or logit > best[0]:
-                    best = (logit, query_form, list_form, alignment)
+            # Different names share forms (a Hangul name and its romanisation, one name's
+            # spelling variants): align each distinct form once per query. Taking the first
+            # best per form, then the first best over forms, picks what one loop would.
+            form_key = (weak, list_form)
+            if form_key not in cache:
+                form_best: tuple[float, Form, Form, NameAlignment] | None = None
+                for query_form in forms:
+                    alignment = align(query_form, list_form, self.index.idf, weak)
+                    logit = self.model.name_logit(alignment.values)
+                    if form_best is None or logit > form_best[0]:
+                        form_best = (logit, query_form, list_form, alignment)
+                cache[form_key] = form_best
+            found: tuple[float, Form, Form, NameAlignment] | None = cache[form_key]
+            if found is not None and (best is None or found[0] > best[0]):
+                best = found
         return best
 
     def screen_batch(
