@@ -1,18 +1,15 @@
 """Small helpers the UN, EU and UN-vessel parsers share: text clean-up, data tables, scripts.
 
 Parsers tag names with their script (UN NAME_ORIGINAL_SCRIPT, EU nameAlias in Hangul, Cyrillic,
-Arabic ...) so that matching can pick transliterations. Unicode character names start with the
-script ("HANGUL SYLLABLE GA", "CYRILLIC SMALL LETTER A"), which is enough to tell the scripts
-sanctions lists use apart without another dependency.
+Arabic ...) so that matching can pick transliterations; the script is the text layer's
+`detect_script`, the one place scrutiny tells scripts apart.
 """
 
 from __future__ import annotations
 
-import unicodedata
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from lxml import etree
 
 from scrutiny.errors import ListParseError
 from scrutiny.sources import open_source
+from scrutiny.text.normalize import detect_script
 
 
 def clean(text: str | None) -> str | None:
@@ -44,54 +42,10 @@ def data_table(name: str) -> tuple[tuple[str, str], ...]:
 
 
 # First word(s) of a Unicode character name -> ISO 15924 code.
-_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("LATIN", "Latn"),
-    ("CYRILLIC", "Cyrl"),
-    ("ARABIC", "Arab"),
-    ("HANGUL", "Hang"),
-    ("CJK", "Hani"),
-    ("HIRAGANA", "Hira"),
-    ("KATAKANA", "Kana"),
-    ("GREEK", "Grek"),
-    ("HEBREW", "Hebr"),
-    ("GEORGIAN", "Geor"),
-    ("ARMENIAN", "Armn"),
-    ("THAI", "Thai"),
-    ("DEVANAGARI", "Deva"),
-    ("BENGALI", "Beng"),
-    ("MYANMAR", "Mymr"),
-    ("ETHIOPIC", "Ethi"),
-    ("SYRIAC", "Syrc"),
-    ("THAANA", "Thaa"),
-    ("TIBETAN", "Tibt"),
-    ("KHMER", "Khmr"),
-    ("LAO", "Laoo"),
-    ("MONGOLIAN", "Mong"),
-)
-
-
-@lru_cache(maxsize=4096)
-def _char_script(char: str) -> str | None:
-    name = unicodedata.name(char, "")
-    for prefix, code in _PREFIXES:
-        if name.startswith(prefix):
-            return code
-    return None
-
-
 def script_of(text: str) -> str | None:
     """ISO 15924 code of the script most letters of `text` are in; None if it has no letters."""
-    if text.isascii():
-        return "Latn" if any(c.isalpha() for c in text) else None
-    counts: Counter[str] = Counter()
-    for char in text:
-        if char.isalpha():
-            code = _char_script(char)
-            if code is not None:
-                counts[code] += 1
-    if not counts:
-        return None
-    return counts.most_common(1)[0][0]
+    code = detect_script(text)
+    return None if code in ("Zyyy", "Zzzz") else code
 
 
 class XmlRecords:

@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +42,7 @@ from scrutiny.model import (
     seal,
 )
 from scrutiny.sources import ParsedList, open_source
+from scrutiny.sources._common import script_of
 
 LIST_ID = "uk_ofsi"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -133,24 +133,8 @@ _UK_REF_RE = re.compile(r"[A-Z]{3}\d{4}")
 _UN_REF_RE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")
 _IMO_RE = re.compile(r"\d{7}")
 _EMAIL_RE = re.compile(r"[^\s;,()]+@[^\s;,()]+")
-# First word of a character's Unicode name -> ISO 15924. OFSI's "Non-Latin Script Type"
-# column is free text with typos ("Cryillic") and often empty, so the characters decide.
-_SCRIPT_PREFIXES = {
-    "LATIN": "Latn",
-    "CYRILLIC": "Cyrl",
-    "ARABIC": "Arab",
-    "HANGUL": "Hang",
-    "CJK": "Hani",
-    "HIRAGANA": "Hira",
-    "KATAKANA": "Kana",
-    "GEORGIAN": "Geor",
-    "HEBREW": "Hebr",
-    "GREEK": "Grek",
-    "THAI": "Thai",
-    "MYANMAR": "Mymr",
-    "ARMENIAN": "Armn",
-    "DEVANAGARI": "Deva",
-}
+# OFSI's "Non-Latin Script Type" column is free text with typos ("Cryillic") and often empty,
+# so the characters decide the script (sources._common.script_of).
 
 
 class UkParseError(ListParseError):
@@ -347,14 +331,6 @@ def _split(text: str) -> list[str]:
     return [v for v in _numbered(text) if v]
 
 
-def _script(text: str) -> str | None:
-    for char in text:
-        if char.isalpha():
-            prefix = unicodedata.name(char, "").split(" ", 1)[0]
-            return _SCRIPT_PREFIXES.get(prefix)
-    return None
-
-
 @cache
 def _language(label: str) -> str | None:
     for part in re.split(r"[/,]", label):
@@ -507,7 +483,7 @@ def _names(path: Path, rows: Sequence[_Row], schema: EntityType) -> tuple[Name, 
                     # The original-script form sits beside the Latin primary name; it is
                     # the same name, so it counts as a strong alias rather than a second primary.
                     kind=NameKind.STRONG_ALIAS if kind is NameKind.PRIMARY else kind,
-                    script=_script(original),
+                    script=script_of(original),
                     lang=_language(row["Non-Latin Script Language"])
                     if row["Non-Latin Script Language"]
                     else None,
