@@ -318,6 +318,6 @@ def test_is_dprk(list_id: str, programs: tuple[str, ...], expected: bool) -> Non
 
 
 def test_is_dprk_without_list_id() -> None:
-    assert is_dprk(("DPRK3",)) is True
-    assert is_dprk(("NPWMD",)) is False
+    assert is_dprk(None, ("DPRK3",)) is True
+    assert is_dprk(None, ("NPWMD",)) is False
     assert regimes(None, ["RUSSIA-EO14024", "IRGC"]) == {"RUSSIA", "IRAN"}

@@ -61,15 +61,12 @@ def regimes(list_id: str | None, programs: Iterable[str]) -> set[str]:
     return found
 
 
-def is_dprk(list_id: str | Iterable[str] | None, programs: Iterable[str] | None = None) -> bool:
+def is_dprk(list_id: str | None, programs: Iterable[str]) -> bool:
     """True if any of the list's program codes is a DPRK (North Korea) regime.
 
-    Called as `is_dprk(list_id, programs)`; `is_dprk(programs)` (no list) is accepted too.
+    `list_id` None tries every list's rules, for codes held without their list.
     """
-    if programs is None and not isinstance(list_id, str):
-        return DPRK in regimes(None, list_id or ())
-    list_name = list_id if isinstance(list_id, str) else None
-    return DPRK in regimes(list_name, programs or ())
+    return DPRK in regimes(list_id, programs)
 
 
 def known_regimes() -> frozenset[str]:
