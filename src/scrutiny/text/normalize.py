@@ -252,6 +252,7 @@ def _script_prefixes() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)  # names reuse few characters; the Unicode name lookup is not cheap
 def char_script(ch: str) -> str:
     """ISO 15924 code of one character: ``"Zyyy"`` for digits, spaces, punctuation."""
     if ch.isascii():
