@@ -138,6 +138,7 @@ class NameIndex:
     token_idf: dict[str, float] = field(init=False)
     id_index: dict[str, list[int]] = field(init=False)
     entity_schema: np.ndarray = field(init=False)
+    name_schema: np.ndarray = field(init=False)  # int8 schema code of each name's entity
     # Deletion index over the token vocabulary, as parallel arrays rather than a dict of
     # lists (which cost ~1 GB and half a minute): the hash of every one-character deletion
     # of every vocabulary token, sorted, with the token it came from. Hash collisions only
@@ -161,6 +162,7 @@ class NameIndex:
                 self.id_index.setdefault(key, []).append(row)
         codes = {str(s): c for s, c in SCHEMA_CODES.items()}
         self.entity_schema = np.array([codes.get(e.schema, 1) for e in self.entities], np.int8)
+        self.name_schema = self.entity_schema[self.name_entity]
         self._typo_vocab = [t for t in self.token_idf if len(t) >= TYPO_MIN_LEN and t.isalpha()]
         self._delete_hashes, self._delete_owner = _deletion_index(self._typo_vocab)
 
@@ -353,8 +355,7 @@ class NameIndex:
         scores = np.bincount(hit_names, weights=np.repeat(kw, lengths))
         if schema is not None:
             wanted = SCHEMA_CODES[schema]
-            ents = self.name_entity[: len(scores)]
-            mismatch = self.entity_schema[ents] != wanted
+            mismatch = self.name_schema[: len(scores)] != wanted
             scores[mismatch] *= 0.5
         nonzero = int(np.count_nonzero(scores))
         take = min(limit, nonzero)
