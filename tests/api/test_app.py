@@ -156,3 +156,16 @@ def test_unexpected_errors_are_generic_500s(api: Api, monkeypatch: pytest.Monkey
     assert response.status_code == 500
     assert response.json() == {"detail": "internal server error"}
     assert "secret" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.postgres
+def test_alert_workflow_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    api = make_api(postgres_url, tmp_path)
+    payload = {"name": "Banco Nacional de Cuba", "record_id": "pg-1"}
+    hit = api.client.post("/screen", json=payload, headers=api.headers()).json()["hits"][0]
+    url = f"/alerts/{hit['alert_id']}/decisions"
+    decision = {"decision": "true_match", "reason": "same bank", "expected_version": 1}
+    assert api.client.post(url, json=decision, headers=api.headers("analyst")).status_code == 201
+    assert api.client.post(url, json=decision, headers=api.headers("analyst")).status_code == 409
+    assert api.client.get("/audit/verify", headers=api.headers("admin")).json()["ok"]
+    api.store.close()

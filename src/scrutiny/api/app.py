@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -277,6 +277,7 @@ def _service(request: Request) -> Service:
 
 
 ServiceDep = Annotated[Service, Depends(_service)]
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Alert id")]
 Screener = Annotated[ApiKey, Depends(screener)]
 Analyst = Annotated[ApiKey, Depends(analyst)]
 Admin = Annotated[ApiKey, Depends(admin)]
@@ -384,7 +385,7 @@ def _add_routes(app: FastAPI) -> None:
         ] = None,
         record_id: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """Alerts, newest first."""
         with service.store.transaction() as conn:
@@ -394,7 +395,7 @@ def _add_routes(app: FastAPI) -> None:
         return {"alerts": [a.to_dict() for a in found]}
 
     @app.get("/alerts/{alert_id}", tags=["alerts"])
-    def get_alert(alert_id: int, service: ServiceDep, _key: Analyst) -> dict[str, Any]:
+    def get_alert(alert_id: AlertId, service: ServiceDep, _key: Analyst) -> dict[str, Any]:
         """One alert with its decisions."""
         with service.store.transaction() as conn:
             alert = alerts.get_alert(conn, alert_id)
@@ -403,7 +404,7 @@ def _add_routes(app: FastAPI) -> None:
 
     @app.post("/alerts/{alert_id}/decisions", status_code=201, tags=["alerts"])
     def decide(
-        alert_id: int, body: DecisionRequest, service: ServiceDep, key: Analyst
+        alert_id: AlertId, body: DecisionRequest, service: ServiceDep, key: Analyst
     ) -> dict[str, Any]:
         """Record a decision; 409 if the alert changed since `expected_version`."""
         with service.store.transaction(write=True) as conn:

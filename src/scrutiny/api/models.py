@@ -91,7 +91,10 @@ class DecisionRequest(BaseModel):
     decision: str = Field(..., pattern="^(true_match|false_positive|escalate)$")
     reason: str = Field(..., min_length=1, max_length=4000)
     expected_version: int = Field(
-        ..., ge=1, description="The alert version you looked at (optimistic concurrency)"
+        ...,
+        ge=1,
+        le=2**31 - 1,
+        description="The alert version you looked at (optimistic concurrency)",
     )
     expires_at: datetime | None = Field(None, description="False positives: when to re-raise")
 

@@ -149,15 +149,29 @@ async def _queries_param(request: Request) -> dict[str, Any] | None:
     return parsed
 
 
-@router.api_route("", methods=["GET", "POST"], summary="Manifest, or reconcile `queries`")
-async def reconcile(request: Request, _key: Annotated[ApiKey, Depends(screener)]) -> dict[str, Any]:
-    """Without `queries`: the service manifest. With `queries`: their candidates."""
+async def _reconcile(request: Request) -> dict[str, Any]:
     service: Service = request.app.state.service
     queries = await _queries_param(request)
     if queries is None:
         return manifest(str(request.base_url).rstrip("/"))
     result: dict[str, Any] = await run_in_threadpool(reconcile_batch, service, queries)
     return result
+
+
+@router.get("", summary="Manifest, or reconcile `queries`")
+async def reconcile_get(
+    request: Request, _key: Annotated[ApiKey, Depends(screener)]
+) -> dict[str, Any]:
+    """Without `queries`: the service manifest. With `queries` (JSON): their candidates."""
+    return await _reconcile(request)
+
+
+@router.post("", summary="Reconcile `queries` (form field or JSON body)")
+async def reconcile_post(
+    request: Request, _key: Annotated[ApiKey, Depends(screener)]
+) -> dict[str, Any]:
+    """Candidates for each named query, as OpenRefine posts them."""
+    return await _reconcile(request)
 
 
 def _suggest(items: list[dict[str, str]], prefix: str) -> dict[str, Any]:

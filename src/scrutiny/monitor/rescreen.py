@@ -111,7 +111,7 @@ _CACHE_FORMAT = b"3"  # bump when what keys_of computes changes
 RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
 COMMON_PART = 0.6  # weight of a common word found in the delta
 SOUND_ONLY = 0.5  # weight of a name part matching only by its phonetic code
-COVERAGE = 0.6  # share of the customer's name parts that must be found
+COVERAGE = 0.5  # share of the customer's (weighed) name parts that must be found
 
 
 class RecordKeyCache:
@@ -199,8 +199,14 @@ class _DeltaFilter:
             return False
         # An alert needs most of the customer's name found on the list entry: rare parts
         # count 1, common words ("ali", "and", "de") and sound-alikes ("John" ~ "Jan") less.
-        found = sum(self._evidence(t) for t in tokens)
-        return found >= max(1.0, COVERAGE * len(tokens))
+        # Common words not found ("joint stock" written out) hardly lower a score, so only
+        # the parts found and the rare parts missing set the bar.
+        evidence = [self._evidence(t) for t in tokens]
+        weighed = sum(1 for t, e in zip(tokens, evidence, strict=True) if e or self._rare(t))
+        return sum(evidence) >= max(1.0, COVERAGE * weighed)
+
+    def _rare(self, token: str) -> bool:
+        return self.idf(token) >= RARE_IDF
 
 
 def _already_alerted(store: Store, entity_ids: list[str]) -> set[tuple[str, str, str]]:
