@@ -1,4 +1,5 @@
-"""Validation and normalisation of ship identifiers: IMO numbers and MMSI.
+"""Validation and normalisation of the identifiers screening matches exactly: IMO numbers,
+MMSI, BICs and digital-currency addresses. Parsers, matching and payments all use these rules.
 
 IMO ship identification number (SOLAS regulation XI-1/3, IMO Resolution A.1117(30)): the
 letters "IMO" followed by seven digits, the last of which is a check digit. Multiply the first
@@ -16,11 +17,24 @@ Identification Digits (MID, 201-775), which name the flag administration.
 
 The rule is a few lines and fully specified, so it is written here rather than pulling in a
 library for it (rigour.ids.IMO implements the same rule; the tests cross-check against it).
+
+BIC (ISO 9362): validation is schwifty's (structure and ISO country code). Sanctions lists
+designate the institution, so the 8-character institution code is what compares:
+``FTBDKPPY``, ``FTBDKPPYXXX`` and a branch ``FTBDKPPY123`` are one bank.
+
+Digital-currency addresses: case rules differ by address family, so a naive lower-casing would
+merge distinct addresses. Hex addresses (Ethereum and other EVM chains, ``0x`` + 40 hex digits)
+are case-insensitive (EIP-55 mixed case is only a checksum); bech32/bech32m (``bc1``, ``ltc1``
+...) are case-insensitive but never mixed-case; Base58 (Bitcoin legacy and P2SH, Tron,
+Litecoin legacy, Dash, Zcash t-addresses, Monero, Solana, XRP) is case-sensitive.
 """
 
 from __future__ import annotations
 
 import re
+
+from schwifty import BIC
+from schwifty.exceptions import SchwiftyException
 
 _IMO_PREFIX = re.compile(r"^\s*IMO[\s.:#-]*", re.IGNORECASE)
 _SEVEN_DIGITS = re.compile(r"^\d{7}$")
@@ -79,3 +93,47 @@ def mmsi_valid(value: str | None) -> bool:
     if digits is None:
         return False
     return _MID_FIRST <= int(digits[:3]) <= _MID_LAST
+
+
+def normalize_bic(value: str | None) -> str | None:
+    """The BIC in upper case without spaces if it is valid (8 or 11 characters), else None."""
+    if not value:
+        return None
+    compact = "".join(value.split()).upper()
+    if len(compact) not in (8, 11):
+        return None
+    try:
+        BIC(compact)
+    except (SchwiftyException, ValueError):
+        return None
+    return compact
+
+
+def institution_code(bic: str) -> str:
+    """The branch-free 8-character code (``FTBDKPPYXXX`` -> ``FTBDKPPY``)."""
+    return "".join(bic.split()).upper()[:8]
+
+
+_HEX_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_BECH32_ADDRESS = re.compile(r"^(bc|ltc|tb|bcrt)1[02-9ac-hj-np-z]{6,87}$", re.IGNORECASE)
+_BASE58_ADDRESS = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{25,110}$")
+
+
+def crypto_address_family(address: str) -> str | None:
+    """``hex``, ``bech32`` or ``base58`` for a syntactically valid address, else None."""
+    if _HEX_ADDRESS.match(address):
+        return "hex"
+    if _BECH32_ADDRESS.match(address) and (address.islower() or address.isupper()):
+        return "bech32"
+    if _BASE58_ADDRESS.match(address):
+        return "base58"
+    return None
+
+
+def normalize_crypto_address(address: str) -> str | None:
+    """The comparison form of an address (see the module docstring), None if not an address."""
+    address = address.strip()
+    family = crypto_address_family(address)
+    if family is None:
+        return None
+    return address if family == "base58" else address.lower()

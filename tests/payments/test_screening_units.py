@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scrutiny.ids import crypto_address_family, normalize_crypto_address
 from scrutiny.match import Matcher
 from scrutiny.model import (
     Entity,
@@ -21,7 +22,7 @@ from scrutiny.payments.bic import (
     normalize_bic,
     same_institution,
 )
-from scrutiny.payments.crypto import CryptoIndex, address_family, normalize_address
+from scrutiny.payments.crypto import CryptoIndex
 from scrutiny.screen.payments import PaymentScreener
 from scrutiny.sources.ofac_crypto import CryptoDesignation
 
@@ -81,15 +82,17 @@ def test_bic_rules() -> None:
 
 
 def test_crypto_case_rules() -> None:
-    assert address_family(ETH) == "hex"
-    assert normalize_address(ETH) == ETH.lower()
-    assert normalize_address(BTC) == BTC  # base58 keeps its case
-    assert normalize_address(BTC.lower()) != BTC
-    assert normalize_address("BC1QXY2KGDYGJRSQTZQ2N0YRF2493P83KKFJHX0WLH") == (
+    assert crypto_address_family(ETH) == "hex"
+    assert normalize_crypto_address(ETH) == ETH.lower()
+    assert normalize_crypto_address(BTC) == BTC  # base58 keeps its case
+    assert normalize_crypto_address(BTC.lower()) != BTC
+    assert normalize_crypto_address("BC1QXY2KGDYGJRSQTZQ2N0YRF2493P83KKFJHX0WLH") == (
         "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"
     )
-    assert normalize_address("bc1QXY2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh") is None  # mixed case
-    assert normalize_address("hello") is None
+    assert (
+        normalize_crypto_address("bc1QXY2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh") is None
+    )  # mixed case
+    assert normalize_crypto_address("hello") is None
 
 
 def test_crypto_lookup(screener: PaymentScreener) -> None:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import re
 
+from scrutiny.ids import imo_valid, institution_code, normalize_bic, normalize_crypto_address
 from scrutiny.model import IdKind
 
 _IMO = re.compile(r"^(?:IMO)?(\d{7})$")
-_BIC = re.compile(r"^([A-Z]{4}[A-Z]{2}[A-Z0-9]{2})([A-Z0-9]{3})?$")
 _ALNUM = re.compile(r"[^0-9A-Za-z]+")
 # Unique worldwide once valid: an exact match on one of these is decisive on its own.
 DECISIVE = frozenset({IdKind.IMO, IdKind.BIC, IdKind.CRYPTO, IdKind.LEI, IdKind.MMSI})
-
-
-def imo_valid(digits: str) -> bool:
-    """IMO ship numbers: the 7th digit is sum(d_i * (7 - i)) mod 10 over the first six."""
-    if len(digits) != 7 or not digits.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:6], range(7, 1, -1), strict=True))
-    return total % 10 == int(digits[6])
 
 
 def id_keys(kind: IdKind | None, value: str) -> list[str]:
@@ -36,9 +28,9 @@ def id_keys(kind: IdKind | None, value: str) -> list[str]:
         found = _IMO.match(compact)
         if found and imo_valid(found.group(1)):
             keys.append(f"imo:{found.group(1)}")
-        bic = _BIC.match(compact)
-        if bic and len(compact) in (8, 11):
-            keys.append(f"bic:{bic.group(1)}")
+        bic = normalize_bic(compact)
+        if bic:
+            keys.append(f"bic:{institution_code(bic)}")
         if len(raw) >= 26 and raw.isalnum():
             keys.append(f"crypto:{_crypto(raw)}")
         if len(compact) >= 5:
@@ -48,8 +40,8 @@ def id_keys(kind: IdKind | None, value: str) -> list[str]:
         found = _IMO.match(compact)
         return [f"imo:{found.group(1)}"] if found and imo_valid(found.group(1)) else []
     if kind is IdKind.BIC:
-        bic = _BIC.match(compact)
-        return [f"bic:{bic.group(1)}"] if bic else []
+        bic = normalize_bic(compact)
+        return [f"bic:{institution_code(bic)}"] if bic else []
     if kind is IdKind.CRYPTO:
         return [f"crypto:{_crypto(raw)}"]
     if len(compact) < 5:
@@ -58,8 +50,8 @@ def id_keys(kind: IdKind | None, value: str) -> list[str]:
 
 
 def _crypto(raw: str) -> str:
-    # Base58/bech32 addresses are case-sensitive; Ethereum-style hex is not.
-    return raw.lower() if raw.lower().startswith("0x") else raw
+    # Per-family comparison form; text that is no known address family is kept as written.
+    return normalize_crypto_address(raw) or raw
 
 
 def key_kind(key: str) -> str:
