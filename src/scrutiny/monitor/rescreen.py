@@ -111,7 +111,7 @@ _CACHE_FORMAT = b"3"  # bump when what keys_of computes changes
 RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
 COMMON_PART = 0.6  # weight of a common word found in the delta
 SOUND_ONLY = 0.5  # weight of a name part matching only by its phonetic code
-COVERAGE = 0.5  # share of the customer's (weighed) name parts that must be found
+COVERAGE = 0.6  # share of the customer's (weighed) name parts that must be found
 
 
 class RecordKeyCache:
