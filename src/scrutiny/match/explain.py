@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrutiny.match.features import NameAlignment
+from scrutiny.match.features import NAME_FEATURES, NameAlignment
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
@@ -42,6 +42,14 @@ def explain(
             {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
             for q, c, s, w in (alignment.pairs if alignment else [])
         ],
+        # Share of each side's informative weight that aligned: a short query inside a long
+        # list name (or the reverse) shows here as one low side.
+        "coverage": {
+            "query": round(values[NAME_FEATURES.index("query_coverage")], 3),
+            "list": round(values[NAME_FEATURES.index("list_coverage")], 3),
+        }
+        if values is not None
+        else None,
         "contributions": contributions,
         "agreeing": agreeing,
         "conflicting": conflicting,

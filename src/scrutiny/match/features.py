@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
@@ -18,6 +20,7 @@ from rapidfuzz.distance import JaroWinkler
 from scrutiny.match import _text
 from scrutiny.match.forms import Form
 from scrutiny.match.index import EntityRecord
+from scrutiny.text.orgforms import token_weight_class
 
 NAME_FEATURES = (
     "query_coverage",  # IDF-weighted share of the query's name parts matched
@@ -28,6 +31,15 @@ NAME_FEATURES = (
     "single_part",  # the query has one identifying part
     "weak_alias",  # the list name is a weak alias (OFAC weak a.k.a., UN low quality)
     "legal_mismatch",  # both sides carry legal forms and they differ
+    "min_coverage",  # the lesser coverage: both names must be mostly explained by the other
+    "strong_parts",  # distinct informative parts matched (near-)exactly, /3, capped at 1
+    "fuzzy_share",  # share of the query's matched weight that came from inexact part pairs
+    "syllabic",  # every query part is a short syllable (Li Bin, Kim Un): little information
+    "unmatched_list",  # IDF of the list name's parts left unmatched / 10, capped at 1
+    "rarest_part",  # IDF of the rarest part matched near-exactly / 10: one rare part is evidence
+    "korean_inexact",  # a Korean name matched inexactly: few syllables, so near ones are others
+    "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
+    "single_exact",  # a one-part query equal to a one-part name (Ian, John, Denise)
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -41,6 +53,12 @@ ENTITY_FEATURES = (
 )
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
 _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name parts
+_PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
+_SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
+_STRONG_SIM = 0.9
+_GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
+_GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
+_GENERIC_FILE = "match_generic_phrases.tsv"
 
 
 @dataclass
@@ -58,11 +76,54 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0  # numbers in names (vessel "No. 2", "7") must match exactly
-    if raw < 0.9 and len(a) > 1 and len(b) > 1:
+    if min(len(a), len(b)) <= _SHORT_PART:
+        # One letter apart is another name for syllables (jun/jin, fei/wei, ali/ari); the
+        # spelling variants that matter (Ri/Li, Pak/Bak) are equal through the Korean key.
+        return 0.0
+    if _PHONETIC_MIN_RAW <= raw < 0.9:
         code = _text.phonetic(a)
         if code and code == _text.phonetic(b):
             raw = 0.9
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+
+
+@cache
+def _generic_phrases() -> dict[int, frozenset[tuple[str, ...]]]:
+    """Generic transliterated company phrases by length (see data/match_generic_phrases.tsv)."""
+    by_length: dict[int, set[tuple[str, ...]]] = {}
+    text = files("scrutiny.data").joinpath(_GENERIC_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        phrase = tuple(line.split("\t")[0].split())
+        by_length.setdefault(len(phrase), set()).add(phrase)
+    return {n: frozenset(p) for n, p in sorted(by_length.items(), reverse=True)}
+
+
+@cache
+def _is_generic_word(token: str) -> bool:
+    return token_weight_class(token) == "generic"
+
+
+def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[float]:
+    """Evidence weight of each name part: its rarity, lowered for generic company words.
+
+    Rarity alone is not enough: "gong si" (公司, company) is rare on the lists, which write
+    companies in English, yet it is in every Chinese company name a customer file holds.
+    """
+    weights = [idf(t) for t in parts]
+    generic = [False] * len(parts)
+    phrases = _generic_phrases()
+    for n, known in phrases.items():
+        for i in range(len(parts) - n + 1):
+            if not any(generic[i : i + n]) and parts[i : i + n] in known:
+                generic[i : i + n] = [True] * n
+    for i, part in enumerate(parts):
+        if generic[i]:
+            weights[i] *= _GENERIC_FACTOR
+        elif len(parts) > 1 and _is_generic_word(part):
+            weights[i] *= _GENERIC_WORD_FACTOR
+    return weights
 
 
 def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
@@ -95,7 +156,7 @@ def align(query: Form, name: Form, idf: Callable[[str], float], weak: bool) -> N
         q_sim = [1.0] * len(q)
         c_sim = [1.0] * len(c)
         used_q = set(range(len(q)))
-        pairs = [(a, b, 1.0, idf(a)) for a, b in zip(q, c, strict=False)]
+        pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
         # Greedy one-to-one assignment, most similar parts first.
@@ -111,14 +172,23 @@ def align(query: Form, name: Form, idf: Callable[[str], float], weak: bool) -> N
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
-            pairs.append((q[i], c[j], sim, idf(q[i])))
+            pairs.append((q[i], c[j], sim, -1.0))
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
-    q_w = [idf(t) for t in q]
-    c_w = [idf(t) for t in c]
-    q_cov = sum(w * s for w, s in zip(q_w, q_sim, strict=True)) / (sum(q_w) or 1.0)
+    q_w = part_weights(q, idf)
+    c_w = part_weights(c, idf)
+    q_index = {part: i for i, part in enumerate(q)}
+    pairs = [(a, b, s, q_w[q_index[a]]) for a, b, s, _ in pairs]
+    matched = sum(w * s for w, s in zip(q_w, q_sim, strict=True))
+    q_cov = matched / (sum(q_w) or 1.0)
     c_cov = sum(w * s for w, s in zip(c_w, c_sim, strict=True)) / (sum(c_w) or 1.0)
-    info = min(2.0, sum(w * s for w, s in zip(q_w, q_sim, strict=True)) / 10.0)
+    info = min(2.0, matched / 10.0)
+    # Parts that carry evidence: not generic, matched near-exactly, each counted once.
+    strong = {q[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM and q_w[i] >= 3.0}
+    letters = sum(len(q[i]) for i in range(len(q)) if q_sim[i] >= _STRONG_SIM and q_w[i] >= 3.0)
+    rarest = max((q_w[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
+    fuzzy = sum(w * s for w, s in zip(q_w, q_sim, strict=True) if 0.0 < s < 1.0)
+    unmatched_list = sum(w for w, s in zip(c_w, c_sim, strict=True) if s == 0.0)
     exact = korean_equal or sorted(q) == sorted(c)
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))
     values = [
@@ -130,10 +200,19 @@ def align(query: Form, name: Form, idf: Callable[[str], float], weak: bool) -> N
         1.0 if len(query.core) == 1 else 0.0,
         1.0 if weak else 0.0,
         1.0 if legal_mismatch else 0.0,
+        min(q_cov, c_cov),
+        min(1.0, len(strong) / 3.0),
+        fuzzy / matched if matched else 0.0,
+        1.0 if q and all(len(t) <= _SHORT_PART + 1 for t in q) else 0.0,
+        min(1.0, unmatched_list / 10.0),
+        min(1.5, rarest / 10.0),
+        1.0 if query.korean is not None and not exact else 0.0,
+        min(1.5, letters / 20.0),
+        1.0 if exact and len(query.core) == 1 else 0.0,
     ]
     for i, part in enumerate(q):
         if i not in used_q:
-            pairs.append((part, "", 0.0, idf(part)))
+            pairs.append((part, "", 0.0, q_w[i]))
     return NameAlignment(values, pairs)
 
 

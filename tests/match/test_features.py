@@ -1,0 +1,98 @@
+"""Name and entity features of one pair: what each means, checked on small hand-made names."""
+
+from __future__ import annotations
+
+from scrutiny.match.features import FEATURES, NAME_FEATURES, align, dob_relation, part_weights
+from scrutiny.match.forms import name_forms
+
+
+def _idf(token: str) -> float:
+    # Flat rarity so that the tests look at alignment, not at list statistics.
+    return 8.0
+
+
+def _values(query: str, listed: str, weak: bool = False) -> dict[str, float]:
+    alignment = align(name_forms(query)[0], name_forms(listed)[0], _idf, weak)
+    assert len(alignment.values) == len(NAME_FEATURES)
+    return dict(zip(NAME_FEATURES, alignment.values, strict=True))
+
+
+def test_feature_names_are_unique() -> None:
+    assert len(set(FEATURES)) == len(FEATURES)
+
+
+def test_exact_name_any_order_is_full_two_sided_coverage() -> None:
+    v = _values("Ahmad Rashid Karimi", "KARIMI, Ahmad Rashid")
+    assert v["exact"] == 1.0
+    assert v["min_coverage"] == 1.0
+    assert v["strong_parts"] == 1.0
+    assert v["unmatched_list"] == 0.0
+
+
+def test_partial_match_of_a_long_list_name_has_low_min_coverage() -> None:
+    v = _values("Ahmad Karimi", "Ahmad Rashid Mahmoud Hassan Karimi")
+    assert v["query_coverage"] == 1.0
+    assert v["min_coverage"] < 0.5
+    assert v["unmatched_list"] > 0.0
+
+
+def test_one_letter_apart_syllables_do_not_match() -> None:
+    # jun/jin, fei/wei: different given names, not spelling variants.
+    v = _values("Kim Jun", "Kim Jin")
+    assert v["query_coverage"] == 0.5
+    assert _values("Zhang Fei", "Zhang Wei")["query_coverage"] == 0.5
+
+
+def test_phonetic_key_alone_does_not_make_unrelated_parts_similar() -> None:
+    # "jie" and "zhu" share a coarse phonetic key but not a single letter in place.
+    alignment = align(name_forms("Chen Jie")[0], name_forms("Chen Zhu")[0], _idf, False)
+    similarity = {(q, c): s for q, c, s, _ in alignment.pairs}
+    assert similarity.get(("jie", "zhu"), 0.0) == 0.0
+
+
+def test_spelling_variants_of_long_parts_still_match() -> None:
+    v = _values("Muhammad Hussein", "Mohammed Husayn")
+    assert v["query_coverage"] > 0.5
+    assert v["fuzzy_share"] == 1.0
+
+
+def test_generic_transliterated_company_words_weigh_little() -> None:
+    parts = ("fei", "hai", "ke", "ji", "you", "xian", "gong", "si")
+    weights = part_weights(parts, _idf)
+    assert weights[0] == weights[1] == 8.0
+    assert max(weights[2:]) < 1.0
+    v = _values("飞海科技有限公司", "武汉高新科技有限公司")
+    assert v["min_coverage"] < 0.3
+
+
+def test_syllabic_names_are_flagged() -> None:
+    assert _values("Li Bin", "Li Bin")["syllabic"] == 1.0
+    assert _values("Abdulrahman Karimi", "Abdulrahman Karimi")["syllabic"] == 0.0
+
+
+def test_weak_alias_flag() -> None:
+    assert _values("Abu Ahmad", "Abu Ahmad", weak=True)["weak_alias"] == 1.0
+
+
+def test_dob_relations() -> None:
+    listed = (("1984-01-08", None),)
+    assert dob_relation("1984-01-08", listed) == "exact"
+    assert dob_relation("1984", listed) == "partial"
+    assert dob_relation("1985", listed) == "near"
+    assert dob_relation("1990-05-05", listed) == "conflict"
+    assert dob_relation(None, listed) is None
+    assert dob_relation("1986", (("1983", "1987"),)) == "partial"
+
+
+def test_korean_name_matched_exactly_is_not_penalised_but_near_namesakes_are() -> None:
+    exact = _values("김정은", "KIM Jong Un")
+    assert exact["exact"] == 1.0
+    assert exact["korean_inexact"] == 0.0
+    near = _values("Kim Jong Su", "Kim Jong Un")
+    assert near["exact"] == 0.0
+    assert near["korean_inexact"] == 1.0
+
+
+def test_single_part_exact_match_is_flagged() -> None:
+    assert _values("Denise", "DENISE")["single_exact"] == 1.0
+    assert _values("Denise Meyer", "Denise Meyer")["single_exact"] == 0.0
