@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
-from sqlalchemy import delete, update
+import orjson
+import pytest
+from sqlalchemy import delete, select, update
+from store_fakes import fake_list, make_entity
 
+from scrutiny.errors import ListParseError
 from scrutiny.store import Store, audit
 
 
@@ -70,3 +75,24 @@ def test_canonical_json_ignores_key_order() -> None:
     assert audit.canonical_json({"b": 1, "a": [1, 2]}) == audit.canonical_json(
         {"a": [1, 2], "b": 1}
     )
+
+
+def test_every_new_list_version_is_audited_with_the_load(store: Store, tmp_path: Path) -> None:
+    entities = [
+        make_entity("fake", "1", "Korea Kwangson Banking Corp"),
+        make_entity("fake", "2", "Foreign Trade Bank"),
+    ]
+    first = store.load_list(fake_list(tmp_path, entities))
+    again = store.load_list(fake_list(tmp_path, entities))  # same content: no version, no entry
+    broken = fake_list(tmp_path, [*entities, make_entity("fake", "3", "Ryonha")], fail_after=2)
+    with pytest.raises(ListParseError):
+        store.load_list(broken)  # a failed load writes neither a version nor an audit entry
+    with store.transaction() as conn:
+        loads = [r for r in conn.execute(select(audit.audit_log)) if r.kind == "list_load"]
+        report = audit.verify_chain(conn)
+    assert first.created and not again.created
+    assert len(loads) == 1
+    payload = orjson.loads(loads[0].payload)
+    assert payload["list_id"] == "fake" and payload["version"] == first.version.number
+    assert payload["content_hash"] == first.version.content_hash
+    assert report.ok

@@ -296,7 +296,7 @@ def _rescreen(
 
 def refresh_lists(store: Store, folder: Path | None = None) -> dict[str, Any]:
     """Load every list found in `folder` (default: SCRUTINY_LISTS_DIR) as a new version when
-    its files changed; each load is audited with its version and delta summary."""
+    its files changed; `Store.load_list` audits each new version with its delta summary."""
     from scrutiny.settings import load_settings
     from scrutiny.sources.registry import discover
 
@@ -305,19 +305,7 @@ def refresh_lists(store: Store, folder: Path | None = None) -> dict[str, Any]:
         raise ListUnavailableError("no list folder configured: set SCRUTINY_LISTS_DIR")
     loaded = []
     for source in discover(folder, strict=False):
-        result = store.load_list(source.read())
-        entry = {
-            "list_id": result.version.list_id,
-            "version": result.version.number,
-            "content_hash": result.version.content_hash,
-            "created": result.created,
-            "entity_count": result.version.entity_count,
-            "delta": str(result.delta.summary) if result.delta else None,
-        }
-        if result.created:
-            with store.transaction(write=True) as conn:
-                audit.append(conn, "list_load", entry)
-        loaded.append(entry)
+        loaded.append(store.load_list(source.read()).audit_payload())
     return {"lists": loaded}
 
 

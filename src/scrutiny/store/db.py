@@ -177,9 +177,15 @@ class Store:
         The same file content as an existing version creates nothing (`created` False).
         If the parser fails halfway, nothing is written and the previous version stays
         current. `on_progress(n)` is called with the number of entities read so far.
+        A new version is written to the audit log in the same transaction.
         """
+        from scrutiny.store import audit  # the audit module imports nothing of this one
+
         with self.transaction(write=True) as conn:
-            return load_parsed(conn, parsed, on_progress=on_progress)
+            result = load_parsed(conn, parsed, on_progress=on_progress)
+            if result.created:
+                audit.append(conn, "list_load", result.audit_payload())
+            return result
 
     def current_versions(self) -> list[ListVersion]:
         """The current version of every list, ordered by list id."""

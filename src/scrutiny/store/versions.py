@@ -70,6 +70,19 @@ class LoadResult:
     def counts(self) -> dict[str, dict[str, int]]:
         return self.version.counts
 
+    def audit_payload(self) -> dict[str, Any]:
+        """What the audit log records for this load."""
+        return {
+            "list_id": self.version.list_id,
+            "version": self.version.number,
+            "content_hash": self.version.content_hash,
+            "publisher_date": self.version.publisher_date,
+            "created": self.created,
+            "entity_count": self.version.entity_count,
+            "delta": str(self.delta.summary) if self.delta else None,
+            "warnings": len(self.warnings),
+        }
+
 
 def hash_files(files: Sequence[Path]) -> str:
     """sha256 over the decompressed content of the list's files, in the order given.
