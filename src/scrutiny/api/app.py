@@ -14,6 +14,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
@@ -41,6 +42,8 @@ from scrutiny.errors import QueryError, ScrutinyError, StoreError
 from scrutiny.match import Matcher
 from scrutiny.match import Query as ScreenQuery
 from scrutiny.model import Entity, to_dict
+from scrutiny.network.exposure import exposure_for
+from scrutiny.network.graph import ExposureGraph, UnknownPartyError
 from scrutiny.screen.names import NoListsLoadedError
 from scrutiny.store import EntityNotFoundError, Store, alerts, audit, connect
 from scrutiny.store.alerts import (
@@ -49,6 +52,7 @@ from scrutiny.store.alerts import (
     DecisionError,
     ScreeningContext,
 )
+from scrutiny.store.graph import DEFAULT_GRAPH, GraphNotFoundError, list_graphs
 from scrutiny.store.keys import ApiKey
 
 log = logging.getLogger("scrutiny.api")
@@ -101,6 +105,7 @@ class Service:
         self._matcher = matcher
         self._versions: dict[str, dict[str, Any]] | None = None
         self._entities: OrderedDict[str, Entity] = OrderedDict()
+        self._graphs: dict[str, tuple[datetime, ExposureGraph]] = {}
         self._lock = threading.Lock()
 
     def matcher(self) -> Matcher:
@@ -112,6 +117,18 @@ class Service:
                 if self._matcher is None:
                     self._matcher = default_matcher()
         return self._matcher
+
+    def exposure_graph(self, name: str) -> ExposureGraph:
+        """The exposure graph stored under `name`, loaded once per worker until it is re-saved."""
+        saved = {info.name: info.saved_at for info in list_graphs(self.store)}
+        if name not in saved:
+            known = ", ".join(saved) or "none stored; run `scrutiny exposure build`"
+            raise GraphNotFoundError(f"no exposure graph named {name!r} ({known})")
+        cached = self._graphs.get(name)
+        if cached is None or cached[0] != saved[name]:
+            cached = (saved[name], ExposureGraph.from_store(self.store, name))
+            self._graphs[name] = cached
+        return cached[1]
 
     def set_matcher(self, matcher: Matcher) -> None:
         with self._lock:
@@ -208,6 +225,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         (DecisionConflictError, 409),
         (AlertNotFoundError, 404),
         (EntityNotFoundError, 404),
+        (UnknownPartyError, 404),
+        (GraphNotFoundError, 404),
         (NoListsLoadedError, 503),
     ]
 
@@ -358,6 +377,21 @@ def _add_routes(app: FastAPI) -> None:
                 for v in history.versions
             ],
         }
+
+    @app.get("/exposure/{entity_id}", tags=["exposure"])
+    def exposure(
+        entity_id: str,
+        service: ServiceDep,
+        _key: Analyst,
+        hops: Annotated[int, Query(ge=1, le=6)] = 3,
+        as_of: date | None = None,
+        graph: Annotated[str, Query(max_length=64)] = DEFAULT_GRAPH,
+    ) -> dict[str, Any]:
+        """A party's exposure: paths to designated parties within `hops`, its OFAC 50% rule
+        status on `as_of` with the ownership paths, and its direct relations."""
+        return exposure_for(
+            entity_id, service.exposure_graph(graph), hops=hops, as_of=as_of, graph_name=graph
+        )
 
     @app.get("/lists", tags=["lists"])
     def lists(service: ServiceDep, _key: Screener) -> dict[str, Any]:

@@ -57,6 +57,10 @@ class NetworkInputError(ScrutinyError, ValueError):
     """A user's ownership, relationship or transaction file (or a graph file) is malformed."""
 
 
+class UnknownPartyError(NetworkInputError):
+    """A party id that is not in the graph."""
+
+
 class EdgeType(StrEnum):
     """What an edge says about its two parties."""
 
@@ -342,7 +346,7 @@ class ExposureGraph:
         try:
             return self.graph[self.index[node_id]]
         except KeyError:
-            raise NetworkInputError(f"unknown party id {node_id!r} (not in the graph)") from None
+            raise UnknownPartyError(f"unknown party id {node_id!r} (not in the graph)") from None
 
     def nodes(self) -> Iterator[Node]:
         """Every party, by node index."""
