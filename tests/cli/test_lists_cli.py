@@ -32,7 +32,6 @@ def small_mirror(mirror_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_load_status_diff_entity(env: Path, small_mirror: Path) -> None:
-    pytest.importorskip("scrutiny.sources.ofac_csv")
     result = runner.invoke(app, ["lists", "load", "--from", str(small_mirror)])
     assert result.exit_code == 0, result.output
     assert "ofac_cons" in result.output and "created" in result.output
@@ -67,8 +66,6 @@ def test_load_status_diff_entity(env: Path, small_mirror: Path) -> None:
 
 
 def test_failed_list_stores_nothing_and_others_load(env: Path, small_mirror: Path) -> None:
-    pytest.importorskip("scrutiny.sources.un")
-    pytest.importorskip("scrutiny.sources.ofac_csv")
     broken = small_mirror / "un" / "consolidated.xml"
     broken.parent.mkdir()
     broken.write_text(

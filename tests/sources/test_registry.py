@@ -127,7 +127,6 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_read_dispatches_to_the_parser(mirror_dir: Path) -> None:
-    pytest.importorskip("scrutiny.sources.ofac_csv")
     cons = {s.list_id: s for s in discover(mirror_dir)}["ofac_cons"]
     parsed = cons.read()
     assert parsed.list_id == "ofac_cons"

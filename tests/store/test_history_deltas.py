@@ -12,6 +12,7 @@ import pytest
 
 from scrutiny.model import Entity
 from scrutiny.sources import ParsedList
+from scrutiny.sources.ofac_csv import read_sdn_csv
 from scrutiny.store import Store
 
 # (added, removed, changed) into each version after the first, from SOURCES.md
@@ -32,7 +33,6 @@ History = list[tuple[str, Path, list[Entity], list[str]]]
 @pytest.fixture(scope="module")
 def history(lists_dir: Path) -> History:
     """Each version parsed once, then loaded into every database backend."""
-    ofac_csv = pytest.importorskip("scrutiny.sources.ofac_csv")
     folder = lists_dir / "archive" / "ofac" / "history"
     files = [(p.name.removeprefix("ofac_sdn_")[:10], p) for p in sorted(folder.glob("*.csv.gz"))]
     files.append(("2024-05-03", lists_dir / "mirror" / "ofac" / "SDN.CSV"))
@@ -40,7 +40,7 @@ def history(lists_dir: Path) -> History:
     parsed = []
     for date, path in files:
         # OFAC CSVs carry no date; for these files the date is in the file name.
-        result = ofac_csv.read_sdn_csv(path, publisher_date=date)
+        result = read_sdn_csv(path, publisher_date=date)
         entities = list(result.entities)
         parsed.append((date, path, entities, list(result.warnings)))
     return parsed
