@@ -12,7 +12,7 @@ Measured:
   (`Matcher.load` of the saved index, what a restart costs);
 - single-query latency p50 / p99, process pinned to one core (os.sched_setaffinity), after a
   warm-up; scrutiny over `--queries` queries, the slower peers over `--peer-queries`;
-- batch throughput: names/s on one pinned core (`scrutiny.screen.records.screen_batch`) and on
+- batch throughput: names/s on one pinned core (`scrutiny.screening.records.screen_batch`) and on
   all cores (one forked worker per core, each screening a contiguous slice);
 - resident memory: peak RSS (ru_maxrss) of a fresh child process that only loads what screening
   needs (scrutiny: the saved index; logic-v2: proxies + token index; rapidfuzz: the name list)
@@ -105,7 +105,7 @@ _WORKER_STATE: dict[str, Any] = {}
 
 
 def _batch_worker(bounds: tuple[int, int]) -> tuple[int, float]:
-    from scrutiny.screen.records import screen_batch
+    from scrutiny.screening.records import screen_batch
 
     matcher = _WORKER_STATE["matcher"]
     rows = _WORKER_STATE["rows"][bounds[0] : bounds[1]]
@@ -213,7 +213,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from eval import peers
     from eval.lists import load_all_entities
     from scrutiny.match import Matcher
-    from scrutiny.screen.records import screen_batch
+    from scrutiny.screening.records import screen_batch
 
     result: dict[str, Any] = {
         "date": date.today().isoformat(),

@@ -23,7 +23,7 @@ from pathlib import Path
 from faker import Faker
 
 from scrutiny.match import Matcher
-from scrutiny.screen.payments import PaymentScreener
+from scrutiny.screening.payments import PaymentScreener
 
 LISTS = Path(
     os.environ.get("SCRUTINY_LISTS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "lists"

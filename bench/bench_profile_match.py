@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from eval.lists import load_all_entities
     from scrutiny.match import Matcher
-    from scrutiny.screen.records import screen_batch
+    from scrutiny.screening.records import screen_batch
 
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     print(f"load average {os.getloadavg()}", file=sys.stderr)

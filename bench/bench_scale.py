@@ -9,7 +9,7 @@ eval/out/e2e_queries.csv, interleaved and repeated up to `--rows`, written as 4 
 and saved (or `--index-dir` to reuse one).
 
 Measured:
-- in-process: `scrutiny.screen.records.screen_batch` over the whole table in this process
+- in-process: `scrutiny.screening.records.screen_batch` over the whole table in this process
   (one core), names/s;
 - Spark: `scrutiny.scale.spark.screen_dataframe` reading the Parquet input and writing Parquet
   results, names/s end to end, twice: cold (Python workers start and each loads the index)
@@ -61,7 +61,7 @@ def build_index(folder: Path) -> dict[str, Any]:
 
 def in_process(index_dir: Path, table: pa.Table) -> tuple[float, list[dict[str, Any]]]:
     from scrutiny.match import Matcher
-    from scrutiny.screen.records import results_table, screen_batch
+    from scrutiny.screening.records import results_table, screen_batch
 
     matcher = Matcher.load(index_dir)
     started = time.perf_counter()

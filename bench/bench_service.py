@@ -153,7 +153,7 @@ class Server:
         # Build and persist the index once, so workers start by loading it.
         os.environ["SCRUTINY_DATABASE_URL"] = self.env["SCRUTINY_DATABASE_URL"]
         os.environ["SCRUTINY_DATA_DIR"] = str(folder)
-        from scrutiny.screen.names import matcher_from_store
+        from scrutiny.screening.names import matcher_from_store
 
         matcher_from_store()
         self.port = _free_port()

@@ -167,11 +167,8 @@ def end_to_end(
     entities: list[Any], clean: list[dict[str, str]], queries: list[dict[str, str]], matcher: Any
 ) -> dict[str, Any]:
     """Alerts per 1,000 clean names and recall on customer-written test designees, both systems."""
+    from scrutiny import screen
     from scrutiny.match.query import Query, check_query
-
-    # `scrutiny.screen` is shadowed by the `scrutiny.screen` subpackage once that is imported
-    # (reported to the lead); the function behind it is this one.
-    from scrutiny.screen.names import screen
 
     started = time.perf_counter()
     peer = peers.PeerIndex(entities)
@@ -325,7 +322,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     import scrutiny
-    from scrutiny.screen.names import set_default_matcher
+    from scrutiny.screening.names import set_default_matcher
 
     total_started = time.perf_counter()
     entities = load_all_entities(args.lists)

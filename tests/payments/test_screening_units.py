@@ -23,7 +23,7 @@ from scrutiny.payments.bic import (
     same_institution,
 )
 from scrutiny.payments.crypto import CryptoIndex
-from scrutiny.screen.payments import PaymentScreener
+from scrutiny.screening.payments import PaymentScreener
 from scrutiny.sources.ofac_crypto import CryptoDesignation
 
 

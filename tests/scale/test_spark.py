@@ -16,7 +16,7 @@ import pytest
 
 from scrutiny.match import Matcher
 from scrutiny.scale.spark import dense_row, load_matcher, partition_offsets
-from scrutiny.screen.records import results_table, screen_batch
+from scrutiny.screening.records import results_table, screen_batch
 
 _SPARK_MISSING = importlib.util.find_spec("pyspark") is None
 needs_spark = pytest.mark.skipif(

@@ -44,7 +44,7 @@ from scrutiny.match import Query as ScreenQuery
 from scrutiny.model import Entity, to_dict
 from scrutiny.network.exposure import exposure_for
 from scrutiny.network.graph import ExposureGraph, UnknownPartyError
-from scrutiny.screen.names import NoListsLoadedError
+from scrutiny.screening.names import NoListsLoadedError
 from scrutiny.store import EntityNotFoundError, Store, alerts, audit, connect
 from scrutiny.store.alerts import (
     AlertNotFoundError,
@@ -111,7 +111,7 @@ class Service:
     def matcher(self) -> Matcher:
         """The matcher in use (built from the store's current lists on first use)."""
         if self._matcher is None:
-            from scrutiny.screen.names import default_matcher
+            from scrutiny.screening.names import default_matcher
 
             with self._lock:
                 if self._matcher is None:
@@ -404,7 +404,7 @@ def _add_routes(app: FastAPI) -> None:
         from scrutiny.monitor.rescreen import refresh_lists
 
         report = refresh_lists(service.store)
-        from scrutiny.screen.names import matcher_from_store
+        from scrutiny.screening.names import matcher_from_store
 
         service.set_matcher(matcher_from_store())
         return report

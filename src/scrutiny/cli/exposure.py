@@ -69,7 +69,7 @@ def _list_entities(lists: Path | None) -> list[Entity]:
         for source in discover(lists):
             entities.extend(source.read().entities)
         return entities
-    from scrutiny.screen.names import NoListsLoadedError
+    from scrutiny.screening.names import NoListsLoadedError
     from scrutiny.store import connect
 
     with connect() as store:

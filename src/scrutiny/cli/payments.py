@@ -17,7 +17,7 @@ import typer
 
 from scrutiny.cli._common import console, fail, reports_errors
 from scrutiny.errors import QueryError
-from scrutiny.screen.payments import PaymentResult, PaymentScreener
+from scrutiny.screening.payments import PaymentResult, PaymentScreener
 
 _SUFFIXES = (".fin", ".mt", ".txt", ".xml", ".swift")
 
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 def _screener(index: Path | None, crypto: Path | None) -> PaymentScreener:
     from scrutiny.payments.crypto import CryptoIndex
-    from scrutiny.screen.payments import default_screener
+    from scrutiny.screening.payments import default_screener
     from scrutiny.sources.ofac_crypto import read_ofac_crypto
 
     if index is None and crypto is None:
@@ -41,7 +41,7 @@ def _screener(index: Path | None, crypto: Path | None) -> PaymentScreener:
             raise QueryError(f"{index}: no scrutiny index here (manifest.json missing)")
         matcher = Matcher.load(index)
     else:
-        from scrutiny.screen.names import default_matcher
+        from scrutiny.screening.names import default_matcher
 
         matcher = default_matcher()
     designations = read_ofac_crypto(crypto) if crypto is not None else None

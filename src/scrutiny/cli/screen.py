@@ -35,7 +35,7 @@ def _matcher(index: Path | None) -> Matcher:
         if not (index / "manifest.json").is_file():
             raise QueryError(f"{index}: no scrutiny index here (manifest.json missing)")
         return Matcher.load(index)
-    from scrutiny.screen.names import default_matcher
+    from scrutiny.screening.names import default_matcher
 
     return default_matcher()
 
@@ -157,7 +157,7 @@ def _init_worker(index_dir: str, threshold: float | None) -> None:
 
 
 def _screen_rows(job: tuple[int, list[dict[str, Any] | str]]) -> list[bytes]:
-    from scrutiny.screen.records import RowResult, recognise_columns, row_query
+    from scrutiny.screening.records import RowResult, recognise_columns, row_query
 
     assert _worker_matcher is not None
     start, rows = job
@@ -240,7 +240,7 @@ def pairs_command(
     index: _IndexOption = None,
 ) -> None:
     """Score name pairs: adds `score` and `match` (at the default threshold) to each row."""
-    from scrutiny.screen.names import compare
+    from scrutiny.screening.names import compare
 
     matcher = Matcher.load(index) if index is not None else None
     count = 0

@@ -202,7 +202,7 @@ class Matcher:
         self, records: Any, *, threshold: float | None = None, limit: int = 10, first_row: int = 0
     ) -> list[Any]:
         """Screen an Arrow RecordBatch/Table or pandas DataFrame; see screen.records."""
-        from scrutiny.screen.records import screen_batch
+        from scrutiny.screening.records import screen_batch
 
         return screen_batch(self, records, threshold=threshold, limit=limit, first_row=first_row)
 

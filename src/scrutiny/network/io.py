@@ -517,7 +517,7 @@ def matcher_resolver(entities: Sequence[Entity] | None = None) -> tuple[Resolver
     over the lists loaded in the store (`scrutiny.screen`).
     """
     from scrutiny.match import Matcher
-    from scrutiny.screen.names import default_matcher
+    from scrutiny.screening.names import default_matcher
 
     matcher = Matcher.from_entities(entities) if entities is not None else default_matcher()
 

@@ -2,7 +2,7 @@
 
 `parse_message` detects the format and returns a `PaymentMessage`; `split_messages` cuts a
 file or stream holding several messages into one text per message. Screening lives in
-`scrutiny.screen.payments`.
+`scrutiny.screening.payments`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Each Python worker loads the persisted `Matcher` index once (cached in a module global keyed
 by path; Spark reuses Python workers between tasks by default) and screens the Arrow record
-batches Spark hands it with `scrutiny.screen.records.screen_batch`, the same function the
+batches Spark hands it with `scrutiny.screening.records.screen_batch`, the same function the
 in-process `screen-file` path uses, so a row screens the same on one laptop or a thousand
 executors.
 
@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from scrutiny.match.matcher import Matcher
-from scrutiny.screen.records import recognise_columns, results_table, screen_batch
+from scrutiny.screening.records import recognise_columns, results_table, screen_batch
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["RESULT_SCHEMA", "dense_row", "load_matcher", "main", "screen_dataframe"]
 
-# The Spark DDL twin of `scrutiny.screen.records.results_table`.
+# The Spark DDL twin of `scrutiny.screening.records.results_table`.
 RESULT_SCHEMA = "row long, id string, hits string, error string"
 
 # Spark's monotonically_increasing_id puts the partition index in the upper 31 bits and the
@@ -129,7 +129,7 @@ def screen_dataframe(
 ) -> DataFrame:
     """Screen every row of `df` against the index at `index_dir`; one result row per input row.
 
-    Columns are recognised as in `scrutiny.screen.records`. `ship_index` copies the index
+    Columns are recognised as in `scrutiny.screening.records`. `ship_index` copies the index
     folder to every executor (SparkFiles) instead of relying on shared storage. With
     `dense_rows` the `row` column numbers rows 0..n-1 in partition order, which costs one
     extra pass counting rows per partition; without it `row` is Spark's

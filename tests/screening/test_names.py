@@ -8,7 +8,7 @@ import pytest
 
 import scrutiny
 from scrutiny.match import Matcher, Query
-from scrutiny.screen import names
+from scrutiny.screening import names
 
 pytestmark = pytest.mark.slow  # builds the SDN index once
 

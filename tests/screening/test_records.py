@@ -7,7 +7,7 @@ import pytest
 
 from scrutiny.errors import QueryError
 from scrutiny.match import Matcher
-from scrutiny.screen.records import recognise_columns, results_table, screen_batch
+from scrutiny.screening.records import recognise_columns, results_table, screen_batch
 
 pytestmark = pytest.mark.slow  # builds the SDN index once
 

@@ -339,7 +339,7 @@ _default: PaymentScreener | None = None
 def default_screener() -> PaymentScreener:
     """A screener over the default matcher (the loaded lists), built on first use."""
     global _default
-    from scrutiny.screen.names import default_matcher
+    from scrutiny.screening.names import default_matcher
 
     matcher = default_matcher()
     with _default_lock:

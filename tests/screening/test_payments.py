@@ -13,7 +13,7 @@ import pytest
 
 from scrutiny.match import Matcher
 from scrutiny.payments.message import PaymentParseError
-from scrutiny.screen.payments import PaymentScreener
+from scrutiny.screening.payments import PaymentScreener
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "payments"
 

@@ -1,6 +1,6 @@
 """Screening: names (one at a time) and record batches (Arrow / pandas)."""
 
-from scrutiny.screen.names import (
+from scrutiny.screening.names import (
     NoListsLoadedError,
     compare,
     default_matcher,
