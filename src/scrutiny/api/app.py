@@ -11,7 +11,9 @@ import dataclasses
 import hashlib
 import logging
 import os
+import pathlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -212,6 +214,26 @@ class Service:
             hits=models,
             screening_id=screening_id,
         )
+
+
+def _kill_test_hold(alert_id: int) -> pathlib.Path | None:
+    """Test-only hook of the kill test (off unless SCRUTINY_TEST_HOLD_DIR is set).
+
+    When the test drops a file named `hold` in that folder, the first decision to claim it
+    (an atomic rename, so exactly one worker wins) writes `inflight-<pid>-<alert id>` and
+    sleeps inside its open transaction, so the test can SIGKILL a worker that is certainly
+    mid-transaction. The marker is removed after commit.
+    """
+    folder = os.environ.get("SCRUTINY_TEST_HOLD_DIR")
+    if not folder:
+        return None
+    marker = pathlib.Path(folder) / f"inflight-{os.getpid()}-{alert_id}"
+    try:
+        os.rename(pathlib.Path(folder) / "hold", marker)
+    except FileNotFoundError:
+        return None
+    time.sleep(float(os.environ.get("SCRUTINY_TEST_HOLD_SECONDS", "10")))
+    return marker
 
 
 def _error(status: int, detail: str) -> JSONResponse:
@@ -451,6 +473,9 @@ def _add_routes(app: FastAPI) -> None:
                 analyst=key.label or f"key-{key.id}",
                 expires_at=body.expires_at,
             )
+            marker = _kill_test_hold(alert_id)
+        if marker is not None:
+            marker.unlink()  # committed: no longer in flight
         return decision.to_dict()
 
     @app.get("/audit/verify", tags=["alerts"])
