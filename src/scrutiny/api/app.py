@@ -20,8 +20,9 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, ORJSONResponse
 
 from scrutiny import __version__
 from scrutiny.api import reconcile, yente
@@ -46,7 +47,10 @@ from scrutiny.match import Query as ScreenQuery
 from scrutiny.model import Entity, to_dict
 from scrutiny.network.exposure import exposure_for
 from scrutiny.network.graph import ExposureGraph, UnknownPartyError
+from scrutiny.payments.message import PaymentParseError
+from scrutiny.screening import payments
 from scrutiny.screening.names import NoListsLoadedError
+from scrutiny.screening.payments import PaymentScreener
 from scrutiny.store import EntityNotFoundError, Store, alerts, audit, connect
 from scrutiny.store.alerts import (
     AlertNotFoundError,
@@ -75,6 +79,7 @@ class ServiceConfig:
     rate_limit: float = 200.0  # requests per second per key (per worker)
     rate_burst: float = 400.0
     max_in_flight: int = 64
+    max_payment_bytes: int = 100_000  # one MT or ISO 20022 message per POST /screen/payment
 
     @classmethod
     def from_env(cls) -> ServiceConfig:
@@ -84,6 +89,7 @@ class ServiceConfig:
             rate_limit=_env_number("RATE_LIMIT", cls.rate_limit),
             rate_burst=_env_number("RATE_BURST", cls.rate_burst),
             max_in_flight=int(_env_number("MAX_IN_FLIGHT", cls.max_in_flight)),
+            max_payment_bytes=int(_env_number("MAX_PAYMENT_BYTES", cls.max_payment_bytes)),
         )
 
 
@@ -105,6 +111,8 @@ class Service:
         self.key_cache = KeyCache()
         self.rate_limiter = RateLimiter(self.config.rate_limit, self.config.rate_burst)
         self._matcher = matcher
+        self._matcher_is_default = False
+        self._payments: PaymentScreener | None = None
         self._versions: dict[str, dict[str, Any]] | None = None
         self._entities: OrderedDict[str, Entity] = OrderedDict()
         self._graphs: dict[str, tuple[datetime, ExposureGraph]] = {}
@@ -118,7 +126,24 @@ class Service:
             with self._lock:
                 if self._matcher is None:
                     self._matcher = default_matcher()
+                    self._matcher_is_default = True
         return self._matcher
+
+    def payment_screener(self) -> PaymentScreener:
+        """The payment screener over the matcher in use (built once per matcher).
+
+        Over the process-wide matcher this is payments' default screener, which also knows
+        the configured crypto-address list; over a matcher handed in, a plain one.
+        """
+        matcher = self.matcher()
+        with self._lock:
+            if self._payments is None or self._payments.matcher is not matcher:
+                self._payments = (
+                    payments.default_screener()
+                    if self._matcher_is_default
+                    else PaymentScreener(matcher)
+                )
+            return self._payments
 
     def exposure_graph(self, name: str) -> ExposureGraph:
         """The exposure graph stored under `name`, loaded once per worker until it is re-saved."""
@@ -135,6 +160,7 @@ class Service:
     def set_matcher(self, matcher: Matcher) -> None:
         with self._lock:
             self._matcher = matcher
+            self._matcher_is_default = False
             self._versions = None
             self._entities.clear()
 
@@ -234,6 +260,25 @@ def _kill_test_hold(alert_id: int) -> pathlib.Path | None:
         return None
     time.sleep(float(os.environ.get("SCRUTINY_TEST_HOLD_SECONDS", "10")))
     return marker
+
+
+PAYMENT_MT_TYPES = ("text/plain", "application/x-swift-mt")
+PAYMENT_XML_TYPES = ("application/xml", "text/xml")
+
+
+def _screen_payment(service: Service, raw: bytes) -> payments.PaymentResult | PaymentParseError:
+    try:
+        return service.payment_screener().screen_raw(raw, source="body")
+    except PaymentParseError as exc:
+        return exc
+
+
+def _unreadable_payment(where: str | None, problem: str) -> JSONResponse:
+    """422 in the shape of the other validation errors, located at the field or element."""
+    loc = ["body", where] if where else ["body"]
+    return JSONResponse(
+        {"detail": [{"loc": loc, "msg": problem, "type": "payment_message"}]}, status_code=422
+    )
 
 
 def _error(status: int, detail: str) -> JSONResponse:
@@ -351,6 +396,55 @@ def _add_routes(app: FastAPI) -> None:
             except QueryError as exc:
                 results.append(BatchItem(index=index, status=422, error=str(exc)))
         return BatchResponse(results=results)
+
+    @app.post(
+        "/screen/payment",
+        tags=["screening"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "One payment message: SWIFT MT as text/plain, ISO 20022 "
+                "(pacs.008, pacs.009, pain.001) as application/xml.",
+                "content": {
+                    media: {"schema": {"type": "string"}}
+                    for media in (*PAYMENT_MT_TYPES, *PAYMENT_XML_TYPES)
+                },
+            }
+        },
+    )
+    async def screen_payment(request: Request, service: ServiceDep, _key: Screener) -> Any:
+        """Screen one payment message: every party, agent, identifier and free-text line.
+
+        `decision` is `hold` when anything reaches the alert threshold, else `pass`; each
+        hit names its MT field or ISO element. A message that cannot be read is a 422
+        naming the field or element.
+        """
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in PAYMENT_MT_TYPES and media not in PAYMENT_XML_TYPES:
+            accepted = ", ".join((*PAYMENT_MT_TYPES, *PAYMENT_XML_TYPES))
+            raise HTTPException(415, f"content type {media or '(none)'!r}: expected {accepted}")
+        limit = service.config.max_payment_bytes
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > limit:
+                raise HTTPException(413, f"a payment message may be at most {limit} bytes")
+        is_xml = raw.lstrip().startswith(b"<")
+        if is_xml != (media in PAYMENT_XML_TYPES):
+            expected = "ISO 20022 XML" if media in PAYMENT_XML_TYPES else "a SWIFT MT message"
+            return _unreadable_payment(None, f"content type {media} but the body is not {expected}")
+        result = await run_in_threadpool(_screen_payment, service, raw)
+        if isinstance(result, PaymentParseError):
+            return _unreadable_payment(result.where, result.problem)
+        context = service.context()
+        return ORJSONResponse(
+            {
+                **result.to_dict(),
+                "threshold": service.payment_screener().threshold,
+                "engine_version": context.engine_version,
+                "list_versions": context.to_dict()["list_versions"],
+            }
+        )
 
     @app.get("/search", response_model=SearchResponse, tags=["lists"])
     def search(
