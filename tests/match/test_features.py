@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from scrutiny.match.features import FEATURES, NAME_FEATURES, align, dob_relation, part_weights
+from scrutiny.match.features import (
+    FEATURES,
+    NAME_FEATURES,
+    align,
+    dob_relation,
+    feature_bounds,
+    part_weights,
+)
 from scrutiny.match.forms import name_forms
 
 
@@ -96,3 +103,43 @@ def test_korean_name_matched_exactly_is_not_penalised_but_near_namesakes_are() -
 def test_single_part_exact_match_is_flagged() -> None:
     assert _values("Denise", "DENISE")["single_exact"] == 1.0
     assert _values("Denise Meyer", "Denise Meyer")["single_exact"] == 0.0
+
+
+def test_feature_bounds_contain_the_aligned_values() -> None:
+    # The matcher skips names whose bound cannot reach the threshold: a bound that is ever
+    # below the real value would silently drop a hit.
+    names = [
+        "Kim Jong Un",
+        "Jong-un Kim",
+        "Korea Kwangson Banking Corp",
+        "Kwangson Bank",
+        "Ali Hassan al Majid",
+        "Hassan Ali",
+        "Jian Hua Trading Co Ltd",
+        "Jianhua Trading Company",
+        "Vladimir Vladimirovich Putin",
+        "Wladimir Putin",
+        "Ocean Star No 7",
+        "Ocean Star No 2",
+        "Jing Li",
+    ]
+    sims: dict[tuple[str, str], float] = {}
+
+    def weights_of(parts: tuple[str, ...]) -> list[float]:
+        return part_weights(parts, _idf)
+
+    checked = 0
+    for a in names:
+        for b in names:
+            for qf in name_forms(a):
+                for cf in name_forms(b):
+                    for weak in (False, True):
+                        bounds = feature_bounds(qf, cf, weights_of, weak, sims)
+                        if bounds is None:
+                            continue
+                        values = align(qf, cf, _idf, weak).values
+                        lo, hi = bounds
+                        for name, v, low, high in zip(NAME_FEATURES, values, lo, hi, strict=True):
+                            assert low - 1e-12 <= v <= high + 1e-12, (a, b, name, low, v, high)
+                        checked += 1
+    assert checked > 100

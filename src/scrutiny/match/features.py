@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
@@ -143,8 +145,106 @@ def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, .
     return tuple(merged)
 
 
-def align(query: Form, name: Form, idf: Callable[[str], float], weak: bool) -> NameAlignment:
-    """Name features of one query form against one list-name form."""
+def _sim_bound(a: str, b: str) -> float:
+    """An upper bound of `_part_similarity(a, b, raw)` that needs no phonetic key."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= _SHORT_PART:
+        return 0.0
+    # Rounded as `process.cdist` rounds (float32) so that the bound is the same number.
+    raw = float(np.float32(JaroWinkler.normalized_similarity(a, b)))
+    if _PHONETIC_MIN_RAW <= raw < 0.9:
+        raw = 0.9  # the phonetic boost may raise it this far
+    return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+
+
+def _merges(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Whether `_merge_joined(left, right)` would join any neighbouring parts of `left`."""
+    return len(left) > 1 and any(a + b in right for a, b in pairwise(left))
+
+
+def feature_bounds(
+    query: Form,
+    name: Form,
+    weights_of: Callable[[tuple[str, ...]], list[float]],
+    weak: bool,
+    sim_cache: dict[tuple[str, str], float],
+) -> tuple[list[float], list[float]] | None:
+    """Lower and upper bounds of every name feature of `align(query, name, ...)`, cheaply.
+
+    The bounds come from each part's best possible similarity to any part of the other name
+    (the one-to-one alignment can only do worse), so a list name whose best case cannot reach
+    the alert threshold is skipped without aligning it. None when the cheap bound does not
+    apply (identical or Korean-equal names, which align fast anyway, and joined parts).
+    """
+    q, c = query.core, name.core
+    if not q or not c or q == c or (query.korean is not None and query.korean == name.korean):
+        return None
+    if _merges(q, c) or _merges(c, q):
+        return None
+    q_row = [0.0] * len(q)
+    c_col = [0.0] * len(c)
+    for i, a in enumerate(q):
+        for j, b in enumerate(c):
+            key = (a, b)
+            sim = sim_cache.get(key)
+            if sim is None:
+                sim = sim_cache[key] = _sim_bound(a, b)
+            if sim > q_row[i]:
+                q_row[i] = sim
+            if sim > c_col[j]:
+                c_col[j] = sim
+    q_w = weights_of(q)
+    c_w = weights_of(c)
+    matched = sum(w * s for w, s in zip(q_w, q_row, strict=True))
+    q_cov = matched / (sum(q_w) or 1.0)
+    c_cov = sum(w * s for w, s in zip(c_w, c_col, strict=True)) / (sum(c_w) or 1.0)
+    strong = {q[i] for i in range(len(q)) if q_row[i] >= _STRONG_SIM and q_w[i] >= 3.0}
+    letters = sum(len(q[i]) for i in range(len(q)) if q_row[i] >= _STRONG_SIM and q_w[i] >= 3.0)
+    rarest = max((q_w[i] for i in range(len(q)) if q_row[i] >= _STRONG_SIM), default=0.0)
+    surely_unmatched = sum(w for w, s in zip(c_w, c_col, strict=True) if s == 0.0)
+    exact = 1.0 if sorted(q) == sorted(c) else 0.0
+    single = 1.0 if len(q) == 1 else 0.0
+    legal = 1.0 if query.legal and name.legal and not set(query.legal) & set(name.legal) else 0.0
+    syllabic = 1.0 if all(len(t) <= _SHORT_PART + 1 for t in q) else 0.0
+    korean_inexact = 1.0 if query.korean is not None and not exact else 0.0
+    w = 1.0 if weak else 0.0
+    hi = [
+        q_cov,
+        c_cov,
+        q_cov * c_cov,
+        exact,
+        min(2.0, matched / 10.0),
+        single,
+        w,
+        legal,
+        min(q_cov, c_cov),
+        min(1.0, len(strong) / 3.0),
+        1.0,
+        syllabic,
+        min(1.0, sum(c_w) / 10.0),
+        min(1.5, rarest / 10.0),
+        korean_inexact,
+        min(1.5, letters / 20.0),
+        exact * single,
+    ]
+    lo = [0.0, 0.0, 0.0, exact, 0.0, single, w, legal, 0.0, 0.0, 0.0, syllabic]
+    lo += [min(1.0, surely_unmatched / 10.0), 0.0, korean_inexact, 0.0, exact * single]
+    return lo, hi
+
+
+def align(
+    query: Form,
+    name: Form,
+    idf: Callable[[str], float],
+    weak: bool,
+    weights_of: Callable[[tuple[str, ...]], list[float]] | None = None,
+) -> NameAlignment:
+    """Name features of one query form against one list-name form.
+
+    `weights_of` (parts -> `part_weights(parts, idf)`) lets a caller reuse the weights of
+    names it aligns often.
+    """
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
     korean_equal = query.korean is not None and query.korean == name.korean
@@ -175,8 +275,12 @@ def align(query: Form, name: Form, idf: Callable[[str], float], weak: bool) -> N
             pairs.append((q[i], c[j], sim, -1.0))
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
-    q_w = part_weights(q, idf)
-    c_w = part_weights(c, idf)
+    if weights_of is None:
+        q_w = part_weights(q, idf)
+        c_w = part_weights(c, idf)
+    else:
+        q_w = weights_of(q)
+        c_w = weights_of(c)
     q_index = {part: i for i, part in enumerate(q)}
     pairs = [(a, b, s, q_w[q_index[a]]) for a, b, s, _ in pairs]
     matched = sum(w * s for w, s in zip(q_w, q_sim, strict=True))

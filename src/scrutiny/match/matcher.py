@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,14 @@ import numpy as np
 
 from scrutiny.match import ids
 from scrutiny.match.explain import explain
-from scrutiny.match.features import NameAlignment, align, entity_features
+from scrutiny.match.features import (
+    NAME_FEATURES,
+    NameAlignment,
+    align,
+    entity_features,
+    feature_bounds,
+    part_weights,
+)
 from scrutiny.match.forms import Form, name_forms
 from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
@@ -20,6 +28,8 @@ from scrutiny.model import Entity, NameKind
 
 CANDIDATE_NAMES = 48  # names retrieved per query before scoring
 RETRIEVAL_FLOOR = 0.3
+_WEIGHTS_CACHE = 400_000  # name-part tuples whose weights are kept between queries
+_BOUND_MARGIN = 1e-7  # float slack when comparing a logit bound with the cutoff
 _WEAK = KIND_CODES[NameKind.WEAK_ALIAS]
 
 
@@ -42,6 +52,19 @@ class Matcher:
         bounds = np.searchsorted(index.name_entity[order], np.arange(len(index.entities) + 1))
         self._entity_names = order.astype(np.int32)
         self._entity_bounds = bounds
+        self._weights: dict[tuple[str, ...], list[float]] = {}
+        n = len(NAME_FEATURES)
+        self._name_w = self.model.weights[:n]
+        self._extra_w = self.model.weights[n:]
+
+    def _weights_of(self, parts: tuple[str, ...]) -> list[float]:
+        """`part_weights` of a name's parts, cached: list names recur in query after query."""
+        found = self._weights.get(parts)
+        if found is None:
+            if len(self._weights) >= _WEIGHTS_CACHE:
+                self._weights.clear()
+            found = self._weights[parts] = part_weights(parts, self.index.idf)
+        return found
 
     # --- construction --------------------------------------------------------------------
 
@@ -74,14 +97,19 @@ class Matcher:
         """Hits for a query at or above the threshold (default: the alert threshold), best first."""
         checked = check_query(query)
         cutoff = self.model.threshold if threshold is None else threshold
-        scored = [s for s in self._score_all(checked) if s[0] >= cutoff]
+        scored = [s for s in self._score_all(checked, cutoff) if s[0] >= cutoff]
         scored.sort(key=lambda s: (-s[0], self.index.entities[s[1]].id))
         # Explanations are built only for the hits returned: they cost more than scoring.
         return [self._hit(checked, *s) for s in scored[:limit]]
 
     def _score_all(
-        self, query: CheckedQuery
+        self, query: CheckedQuery, cutoff: float = 0.0
     ) -> list[tuple[float, int, _Best, list[float] | None, str | None]]:
+        """Score every retrieved entity; those that cannot reach `cutoff` may score low.
+
+        An entity whose names' best-case logit stays below the cutoff's is not aligned in
+        full (see `features.feature_bounds`); its score is then below the cutoff but not exact.
+        """
         index = self.index
         forms = name_forms(query.name) if query.name else ()
         by_entity: dict[int, list[int]] = {}
@@ -101,11 +129,16 @@ class Matcher:
                 by_entity[row] = self._entity_names[lo:hi].tolist()
         schema = str(query.schema) if query.schema else None
         cache: dict[Any, Any] = {}
+        cut_logit = math.log(cutoff / (1.0 - cutoff)) if 0.0 < cutoff < 1.0 else -math.inf
         results = []
         for row, name_ids_of_entity in by_entity.items():
             entity = index.entities[row]
             extra = entity_features(entity, query.birth_date, query.countries, query.gender, schema)
-            best = self._best_name(forms, name_ids_of_entity, extra, cache)
+            floor = -math.inf
+            if row not in id_matches:  # an identifier lifts any name score: no pruning
+                extra_logit = sum(w * x for w, x in zip(self._extra_w, extra, strict=True))
+                floor = cut_logit - self.model.bias - extra_logit - _BOUND_MARGIN
+            best = self._best_name(forms, name_ids_of_entity, extra, cache, floor)
             values = best.alignment.values + extra if best.alignment else None
             probability = self.model.probability(values) if values is not None else 0.0
             key = id_matches.get(row)
@@ -152,8 +185,12 @@ class Matcher:
         name_ids: list[int],
         extra: list[float],
         cache: dict[Any, Any],
+        floor: float = -math.inf,
     ) -> _Best:
-        """The entity's name that best matches the query (by name-feature logit)."""
+        """The entity's name that best matches the query (by name-feature logit).
+
+        Names whose name logit cannot reach `floor` may be skipped (None if all are).
+        """
         best = _Best(float("-inf"), None, None, None, None)
         index = self.index
         for name_id in name_ids:
@@ -161,9 +198,13 @@ class Matcher:
             raw = index.name_forms_raw[name_id]
             # The same name often appears on several lists: align it once per query.
             cache_key = f"{weak}{raw}"
-            if cache_key not in cache:
-                cache[cache_key] = self._align_name(forms, index.forms_of(name_id), weak, cache)
-            found = cache[cache_key]
+            entry = cache.get(cache_key)
+            # A result found with pruning at a higher floor is incomplete for a lower one.
+            if entry is None or entry[0] > floor:
+                list_forms = index.forms_of(name_id)
+                entry = (floor, self._align_name(forms, list_forms, weak, cache, floor))
+                cache[cache_key] = entry
+            found = entry[1]
             if found is None:
                 continue
             _, query_form, list_form, alignment = found
@@ -178,25 +219,40 @@ class Matcher:
         list_forms: tuple[Form, ...],
         weak: bool,
         cache: dict[Any, Any],
+        floor: float = -math.inf,
     ) -> tuple[float, Form, Form, NameAlignment] | None:
         best: tuple[float, Form, Form, NameAlignment] | None = None
+        sims: dict[tuple[str, str], float] = cache.setdefault("sim-bounds", {})
         for list_form in list_forms:
             # Different names share forms (a Hangul name and its romanisation, one name's
             # spelling variants): align each distinct form once per query. Taking the first
             # best per form, then the first best over forms, picks what one loop would.
+            # Query forms whose best case stays below `floor` are skipped: they cannot be
+            # the best unless the best is below the floor too (then the entity is dropped).
             form_key = (weak, list_form)
-            if form_key not in cache:
+            entry = cache.get(form_key)
+            if entry is None or entry[0] > floor:
                 form_best: tuple[float, Form, Form, NameAlignment] | None = None
                 for query_form in forms:
-                    alignment = align(query_form, list_form, self.index.idf, weak)
+                    if floor > -math.inf:
+                        bounds = feature_bounds(query_form, list_form, self._weights_of, weak, sims)
+                        if bounds is not None and self._name_bound(*bounds) < floor:
+                            continue
+                    alignment = align(query_form, list_form, self.index.idf, weak, self._weights_of)
                     logit = self.model.name_logit(alignment.values)
                     if form_best is None or logit > form_best[0]:
                         form_best = (logit, query_form, list_form, alignment)
-                cache[form_key] = form_best
-            found: tuple[float, Form, Form, NameAlignment] | None = cache[form_key]
+                entry = cache[form_key] = (floor, form_best)
+            found: tuple[float, Form, Form, NameAlignment] | None = entry[1]
             if found is not None and (best is None or found[0] > best[0]):
                 best = found
         return best
+
+    def _name_bound(self, lo: list[float], hi: list[float]) -> float:
+        """The highest name logit the feature bounds allow."""
+        return sum(
+            w * (h if w > 0 else low) for w, low, h in zip(self._name_w, lo, hi, strict=True)
+        )
 
     def screen_batch(
         self, records: Any, *, threshold: float | None = None, limit: int = 10, first_row: int = 0
