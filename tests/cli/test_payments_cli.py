@@ -74,3 +74,16 @@ def test_undecodable_input_exits_2(index_dir: Path) -> None:
     code, out = _run(["-", "--index", str(index_dir), "--json"], stdin=b"{1:\xff\xfe")
     assert code == 2
     assert orjson.loads(out.splitlines()[0])["decision"] == "error"
+
+
+def test_vessels_option_holds_1718_mmsi(index_dir: Path, archive_dir: Path) -> None:
+    path = DATA / "planted" / "mt103_vessel_mmsi_70.fin"
+    code, out = _run([str(path), "--index", str(index_dir), "--json"])
+    assert code == 0  # the index alone does not know the UN 1718 vessels
+    vessels = archive_dir / "dprk" / "un_1718_designated_vessels_2020-06-04_extracted.csv"
+    code, out = _run([str(path), "--index", str(index_dir), "--vessels", str(vessels), "--json"])
+    (row,) = [orjson.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert (":70:", "mmsi", "un_1718_vessels:8628597") in {
+        (h["location"], h["kind"], h["entity_id"]) for h in row["hits"]
+    }

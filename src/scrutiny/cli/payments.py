@@ -27,13 +27,17 @@ def register(app: typer.Typer) -> None:
     app.command("screen-payment")(screen_payment_command)
 
 
-def _screener(index: Path | None, crypto: Path | None) -> PaymentScreener:
+def _screener(
+    index: Path | None, crypto: Path | None, vessels: Path | None = None
+) -> PaymentScreener:
     from scrutiny.payments.crypto import CryptoIndex
-    from scrutiny.screening.payments import default_screener
+    from scrutiny.screening.payments import configured_crypto, default_screener
     from scrutiny.sources.ofac_crypto import read_ofac_crypto
+    from scrutiny.sources.un_vessels import read_1718_vessels
 
-    if index is None and crypto is None:
+    if index is None and crypto is None and vessels is None:
         return default_screener()
+    extra = read_1718_vessels(vessels).entities if vessels is not None else None
     from scrutiny.match.matcher import Matcher
 
     if index is not None:
@@ -44,10 +48,11 @@ def _screener(index: Path | None, crypto: Path | None) -> PaymentScreener:
         from scrutiny.screening.names import default_matcher
 
         matcher = default_matcher()
-    designations = read_ofac_crypto(crypto) if crypto is not None else None
-    return PaymentScreener(
-        matcher, crypto=CryptoIndex.build(designations) if designations is not None else None
-    )
+    if crypto is not None:
+        crypto_index: CryptoIndex | None = CryptoIndex.build(read_ofac_crypto(crypto))
+    else:
+        crypto_index = configured_crypto() if index is None else None
+    return PaymentScreener(matcher, crypto=crypto_index, vessels=extra)
 
 
 def _inputs(path: str) -> Iterator[tuple[str, bytes | None, str | None]]:
@@ -103,11 +108,18 @@ def screen_payment_command(
         Path | None,
         typer.Option("--crypto", help="OFAC digital-currency address extract (JSON)."),
     ] = None,
+    vessels: Annotated[
+        Path | None,
+        typer.Option(
+            "--vessels",
+            help="UN 1718 designated vessels CSV: screen their IMO, MMSI and (former) names.",
+        ),
+    ] = None,
 ) -> None:
     """Screen SWIFT MT103/202/202COV and ISO 20022 pacs.008/pacs.009/pain.001 messages."""
     if path != "-" and not Path(path).exists():
         raise fail(f"{path}: no such file or folder", code=2)
-    screener = _screener(index, crypto)
+    screener = _screener(index, crypto, vessels)
     held = unreadable = False
     for source, raw, error in _inputs(path):
         if raw is None:

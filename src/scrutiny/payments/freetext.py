@@ -9,16 +9,20 @@ list name per message would cost tens of thousands of comparisons; instead one a
   hit proposes the names holding it, the words around it are compared with each such name by
   the matcher, so a misspelt name ("Dandong Hongxiang Industrial Developement") is confirmed
   by the same scorer as a party name;
-- the IMO numbers of listed vessels;
+- the IMO numbers of listed vessels, and the names and IMO numbers of extra vessel entities
+  (the UN 1718 designated vessels when the loaded lists lack them: `VesselBook`);
 - sanctioned ports and places and country names/codes (data/payments_places.tsv,
   data/payments_countries.tsv);
 - the Chinese commercial (telegraph) code sequences of list names written in Han characters.
 
-Digital-currency addresses are found by their shape and matched exactly (crypto.py).
+Digital-currency addresses are found by their shape and matched exactly (crypto.py); MMSI
+numbers by their shape (nine digits, a ship MID) against list vessels' MMSI; vessel mentions
+("MV NAME FLAG KP", "EX-NAME") are read by vessels.py and their names screened as vessels.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,16 +31,22 @@ from importlib.resources import files
 from typing import Any
 
 import ahocorasick
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import _text, ids
 from scrutiny.match.matcher import Matcher
-from scrutiny.model import IdKind
+from scrutiny.match.query import Query
+from scrutiny.model import EntityType, IdKind
 from scrutiny.payments.crypto import ADDRESS_TOKEN, CryptoIndex
+from scrutiny.payments.vessels import VesselBook, VesselRef, mmsi_numbers, vessel_mentions
 
 SEED_MIN_LEN = 4  # shorter tokens propose too many names to confirm
 SEED_MAX_NAMES = 40  # a token in more names than this is not distinctive enough to seed
+VESSEL_NAME_CACHE = 50_000
+SANCTIONED_FLAGS = frozenset({"KP"})  # a DPRK-flagged vessel is covered by UNSCR 2321 para 8
 SINGLE_NAME_MIN_LEN = 5  # a one-word list name is an exact pattern only when this long
+BOOK_GATE = 70  # rapidfuzz ratio of space-free names below which a book name is not scored
 PLACE_SCORE = 0.9  # a sanctioned place or country named in a payment: held for review
 _PIECES = re.compile(r"[^\W\d_]+|\d+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -46,7 +56,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 class TextHit:
     """One thing found in a text, before it becomes a located PaymentHit."""
 
-    kind: str  # name, vessel, imo, place, country, ccc, crypto
+    kind: str  # name, vessel, vessel_flag, imo, mmsi, place, country, ccc, crypto
     matched_text: str  # the words of the message that matched
     score: float
     entity_id: str | None = None
@@ -83,10 +93,23 @@ class FreeTextScanner:
     """The automaton over a matcher's list names and the sanctioned-place tables."""
 
     def __init__(
-        self, matcher: Matcher, crypto: CryptoIndex | None = None, threshold: float | None = None
+        self,
+        matcher: Matcher,
+        crypto: CryptoIndex | None = None,
+        threshold: float | None = None,
+        vessels: VesselBook | None = None,
     ) -> None:
         self.matcher = matcher
         self.crypto = crypto
+        self.vessels = vessels or VesselBook()
+        self._vessel_cache: dict[tuple[str, str | None], list[TextHit]] = {}
+        self._vessel_ids = frozenset(r.id for r in matcher.index.entities if r.schema == "Vessel")
+        # Listed vessel names without spaces: a name written after MV/VSL/EX that equals one
+        # is that vessel, however short ("MV GREENLIGHT"); the scorer discounts one-word names.
+        self._vessel_exact: dict[str, list[int]] = {}
+        for name_id, text in enumerate(matcher.index.name_text):
+            if matcher.index.entities[int(matcher.index.name_entity[name_id])].schema == "Vessel":
+                self._vessel_exact.setdefault(_squash(text), []).append(name_id)
         self.threshold = matcher.threshold if threshold is None else threshold
         index = matcher.index
         payloads: dict[str, list[tuple[str, Any]]] = {}
@@ -116,6 +139,12 @@ class FreeTextScanner:
         for key in index.id_index:
             if key.startswith("imo:"):
                 payloads.setdefault(key[4:], []).append(("imo", key))
+        for imo in self.vessels.by_imo:
+            payloads.setdefault(imo, []).append(("imo", f"imo:{imo}"))
+        for ref in self.vessels.names:
+            tokens = tuple(w for w, _, _ in words(ref.name))
+            if len(tokens) > 1 or (tokens and len(tokens[0]) >= SINGLE_NAME_MIN_LEN):
+                payloads.setdefault(" ".join(tokens), []).append(("xvessel", ref))
         for name, country, kind in _table("payments_places.tsv"):
             payloads.setdefault(_pattern(name), []).append(("place", (name, country, kind)))
         for term, country, kind in _table("payments_countries.tsv"):
@@ -160,6 +189,9 @@ class FreeTextScanner:
                     hits.append(hit)
         if seeds:
             hits.extend(self._confirm_seeds(text, found, seeds))
+        if names:
+            hits.extend(self._mmsi(text))
+            hits.extend(self._vessel_mentions(text))
         if self.crypto is not None or self.matcher.index.id_index:
             hits.extend(self._crypto(text))
         return _best_per_target(hits)
@@ -189,6 +221,18 @@ class FreeTextScanner:
                 record.programs,
                 list_name,
                 explanation,
+            )
+        if kind == "xvessel":
+            if not names:
+                return None
+            comparison = self.matcher.compare(span, payload.name, schema=EntityType.VESSEL)
+            reason = "former name of a listed vessel" if payload.former else "listed vessel name"
+            return _ref_hit(
+                "vessel",
+                span,
+                payload,
+                comparison.score,
+                {"reason": f"{reason} written in the text", **comparison.explanation},
             )
         if kind == "imo":
             # The same vessel is often on several lists (SDN and UN 1718): the first here,
@@ -232,7 +276,139 @@ class FreeTextScanner:
                 {"reason": f"IMO number of a listed vessel ({key})", "identifier": key},
             )
             for record in (index.entities[row] for row in index.id_index.get(key, ()))
+        ] + [
+            _ref_hit("imo", span, ref, 1.0, {"reason": f"IMO number of a listed vessel ({key})"})
+            for ref in self.vessels.by_imo.get(key[4:], ())
         ]
+
+    # --- vessels -------------------------------------------------------------------------
+
+    def _mmsi(self, text: str) -> list[TextHit]:
+        """Nine-digit ship MMSIs of the text matched against list vessels' MMSI identifiers."""
+        index = self.matcher.index
+        hits: list[TextHit] = []
+        for mmsi, written in mmsi_numbers(text):
+            reason = {"reason": f"MMSI of a listed vessel ({mmsi})", "identifier": f"mmsi:{mmsi}"}
+            for row in index.id_index.get(f"id:{mmsi}", ()):
+                record = index.entities[row]
+                if record.schema == "Vessel":
+                    hits.append(
+                        TextHit(
+                            "mmsi",
+                            written,
+                            1.0,
+                            record.id,
+                            record.list_id,
+                            record.programs,
+                            record.name,
+                            reason,
+                        )
+                    )
+            hits.extend(
+                _ref_hit("mmsi", written, ref, 1.0, reason)
+                for ref in self.vessels.by_mmsi.get(mmsi, ())
+            )
+        return hits
+
+    def _vessel_mentions(self, text: str) -> list[TextHit]:
+        """Vessels named with MV/MT/VSL/EX-: a sanctioned flag, and each name (current or
+        former) screened as a vessel by the matcher and against the extra vessel book."""
+        hits: list[TextHit] = []
+        for mention in vessel_mentions(text):
+            if mention.flag in SANCTIONED_FLAGS:
+                hits.append(
+                    TextHit(
+                        "vessel_flag",
+                        mention.text,
+                        1.0,
+                        list_name=mention.name,
+                        explanation={
+                            "reason": f"vessel flagged {mention.flag}",
+                            "vessel": mention.name,
+                            "flag": mention.flag,
+                        },
+                    )
+                )
+            named = [(mention.name, False)] if mention.name else []
+            named += [(former, True) for former in mention.former_names]
+            for name, written_as_former in named:
+                for hit in self._vessel_name(name, mention.flag):
+                    explanation = {**hit.explanation, "mention": mention.text}
+                    if written_as_former:
+                        explanation["written_as"] = "former name (ex-)"
+                    if mention.flag:
+                        explanation["flag"] = mention.flag
+                    hits.append(dataclasses.replace(hit, explanation=explanation))
+        return hits
+
+    def _vessel_name(self, name: str, flag: str | None) -> list[TextHit]:
+        """Vessel hits for one name written in a message (cached: ship names recur)."""
+        key = (name, flag)
+        cached = self._vessel_cache.get(key)
+        if cached is not None:
+            return cached
+        hits: list[TextHit] = []
+        folded = _squash(name)
+        index = self.matcher.index
+        for name_id in self._vessel_exact.get(folded, ()):
+            record = index.entities[int(index.name_entity[name_id])]
+            hits.append(
+                TextHit(
+                    "vessel",
+                    name,
+                    1.0,
+                    record.id,
+                    record.list_id,
+                    record.programs,
+                    record.name,
+                    {
+                        "reason": "name of a listed vessel, written as a vessel's name",
+                        "list_name_matched": index.name_text[name_id],
+                    },
+                )
+            )
+        query = Query(name, schema=EntityType.VESSEL, countries=(flag,) if flag else ())
+        for hit in self.matcher.screen(query, threshold=self.threshold, limit=3):
+            if hit.entity_id not in self._vessel_ids:
+                continue  # a person or company of the same name is not the ship named
+            hits.append(
+                TextHit(
+                    "vessel",
+                    name,
+                    hit.score,
+                    hit.entity_id,
+                    hit.list_id,
+                    hit.programs,
+                    hit.name,
+                    {"reason": "vessel named in the text", **hit.explanation},
+                )
+            )
+        for ref in self.vessels.names:
+            # Cheap gate before scoring: vessel names are short, spacing varies
+            # ("HONG WON 88" / "Hongwon 88"), so compare them without spaces first.
+            squashed = _squash(ref.name)
+            if squashed == folded:
+                reason = "former name of a listed vessel" if ref.former else "listed vessel name"
+                hits.append(_ref_hit("vessel", name, ref, 1.0, {"reason": f"{reason} (exact)"}))
+                continue
+            if fuzz.ratio(folded, squashed) < BOOK_GATE:
+                continue
+            comparison = self.matcher.compare(name, ref.name, schema=EntityType.VESSEL)
+            if comparison.score >= self.threshold:
+                reason = "former name of a listed vessel" if ref.former else "listed vessel name"
+                hits.append(
+                    _ref_hit(
+                        "vessel",
+                        name,
+                        ref,
+                        comparison.score,
+                        {"reason": reason, **comparison.explanation},
+                    )
+                )
+        if len(self._vessel_cache) >= VESSEL_NAME_CACHE:
+            self._vessel_cache.clear()
+        self._vessel_cache[key] = hits
+        return hits
 
     def _confirm_seeds(
         self, text: str, found: list[tuple[str, int, int]], seeds: list[tuple[int, str]]
@@ -326,11 +502,26 @@ def _pattern_length(kind: str, payload: Any, scanner: FreeTextScanner) -> int:
         return len(" ".join(tokens))
     if kind == "seed":
         return len(payload)
+    if kind == "xvessel":
+        return len(_pattern(payload.name))
     if kind == "imo":
         return 7
     if kind == "place":
         return len(_pattern(payload[0]))
     return len(_pattern(payload[0]))
+
+
+def _ref_hit(kind: str, span: str, ref: VesselRef, score: float, why: dict[str, Any]) -> TextHit:
+    explanation = {**why, "list_name_matched": ref.name}
+    if ref.imo:
+        explanation["imo"] = ref.imo
+    return TextHit(
+        kind, span, score, ref.entity_id, ref.list_id, ref.programs, ref.primary_name, explanation
+    )
+
+
+def _squash(name: str) -> str:
+    return "".join(w for w, _, _ in words(name))
 
 
 def _word_at(starts: list[int], offset: int) -> int:
@@ -358,10 +549,21 @@ def _plausible(name_tokens: tuple[str, ...], window: list[str]) -> bool:
 
 
 def _best_per_target(hits: Iterable[TextHit]) -> list[TextHit]:
-    """One hit per kind and list entity (or place/country), the best scoring one."""
+    """One hit per kind and list entity (or place/country), the best scoring one; what a
+    vessel mention adds (how the name was written, the flag) is kept on it."""
     best: dict[tuple[str, str], TextHit] = {}
+    context: dict[tuple[str, str], dict[str, Any]] = {}
     for hit in hits:
         key = (hit.kind, hit.entity_id or str(hit.list_name))
         if key not in best or hit.score > best[key].score:
             best[key] = hit
+        extra = {k: hit.explanation[k] for k in _MENTION_KEYS if k in hit.explanation}
+        if extra:
+            context.setdefault(key, {}).update(extra)
+    for key, extra in context.items():
+        kept = best[key]
+        best[key] = dataclasses.replace(kept, explanation={**kept.explanation, **extra})
     return sorted(best.values(), key=lambda h: -h.score)
+
+
+_MENTION_KEYS = ("mention", "written_as", "flag")

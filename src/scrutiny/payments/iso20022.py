@@ -15,7 +15,7 @@ from lxml import etree
 
 from scrutiny.countries import country_code
 from scrutiny.payments.bic import normalize_bic
-from scrutiny.payments.message import FreeText, Party, PaymentMessage, PaymentParseError
+from scrutiny.payments.message import Account, FreeText, Party, PaymentMessage, PaymentParseError
 
 _NAMESPACE = re.compile(
     r"^urn:iso:std:iso:20022:tech:xsd:(pacs\.008|pacs\.009|pain\.001)\.\d{3}\.\d{2}$"
@@ -103,12 +103,20 @@ def parse_iso20022(raw: bytes | str, *, source: str = "<message>") -> PaymentMes
                         )
     parties: list[Party] = []
     free: list[FreeText] = []
-    _walk(body, base, parties, free, source)
-    return PaymentMessage("iso20022", message_type, reference, tuple(parties), tuple(free))
+    accounts: list[Account] = []
+    _walk(body, base, parties, free, source, accounts)
+    return PaymentMessage(
+        "iso20022", message_type, reference, tuple(parties), tuple(free), tuple(accounts)
+    )
 
 
 def _walk(
-    element: etree._Element, path: str, parties: list[Party], free: list[FreeText], source: str
+    element: etree._Element,
+    path: str,
+    parties: list[Party],
+    free: list[FreeText],
+    source: str,
+    accounts: list[Account],
 ) -> None:
     counts: dict[str, int] = {}
     children = [c for c in element if isinstance(c.tag, str)]
@@ -126,7 +134,24 @@ def _walk(
         elif name in _FREE_TEXT:
             _free_text(child, child_path, name, free)
             continue
-        _walk(child, child_path, parties, free, source)
+        elif name.endswith("Acct") and name != "SttlmAcct":
+            account = _account(child, child_path)
+            if account is not None:
+                accounts.append(account)
+            continue
+        _walk(child, child_path, parties, free, source, accounts)
+
+
+def _account(element: etree._Element, path: str) -> Account | None:
+    """DbtrAcct, CdtrAcct, IntrmyAgt1Acct ...: Id/IBAN or Id/Othr/Id."""
+    identification = _child(element, "Id")
+    iban = _text(_child(identification, "IBAN"))
+    if iban:
+        return Account(f"{path}/Id/IBAN", iban, True)
+    other = _text(_child(_child(identification, "Othr"), "Id"))
+    if other:
+        return Account(f"{path}/Id/Othr/Id", other, False)
+    return None
 
 
 def _party(element: etree._Element, path: str, role: str, source: str) -> Party:

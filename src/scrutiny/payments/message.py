@@ -51,6 +51,15 @@ class FreeText:
 
 
 @dataclass(frozen=True, slots=True)
+class Account:
+    """An account of a party given apart from it (ISO DbtrAcct, CdtrAcct, ...Acct)."""
+
+    location: str  # ISO element path of the ...Acct element
+    value: str  # the IBAN (Id/IBAN) or other account number (Id/Othr/Id)
+    is_iban: bool  # given as an IBAN element rather than a proprietary number
+
+
+@dataclass(frozen=True, slots=True)
 class PaymentMessage:
     """One payment message reduced to what screening reads."""
 
@@ -59,3 +68,4 @@ class PaymentMessage:
     reference: str | None  # MT :20:, ISO GrpHdr/MsgId
     parties: tuple[Party, ...]
     free_texts: tuple[FreeText, ...]
+    accounts: tuple[Account, ...] = ()  # ISO accounts; MT accounts are on their Party

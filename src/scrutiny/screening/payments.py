@@ -8,8 +8,10 @@ hit says where it is (MT field tag or ISO element path), what matched, its score
 - LEIs and other party identifiers exactly; party names with the matcher, including names
   split across the 35-character lines of an MT field (line 1, lines 1+2 with and without a
   space);
+- account numbers read as IBANs: a KP account, or a bank code mapping to a listed BIC;
 - countries of structured addresses (50F ``3/KP/...``, ``PstlAdr/Ctry``);
-- free text and address lines with the Aho-Corasick scanner (freetext.py).
+- free text and address lines with the Aho-Corasick scanner (freetext.py), including MMSI
+  numbers and vessel mentions ("MV NAME FLAG KP", "EX-NAME") and extra vessel entities.
 
 Party screening results are cached per distinct party (name, role, country): the same
 customers and banks recur across a payment stream, and a cached party costs a dict look-up.
@@ -27,12 +29,14 @@ from typing import Any
 from scrutiny.match import ids
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Hit, Query
-from scrutiny.model import IdKind
+from scrutiny.model import Entity, IdKind
 from scrutiny.payments import parse_message, split_messages
+from scrutiny.payments.accounts import read_account
 from scrutiny.payments.bic import SANCTIONED_BANK_COUNTRIES, bic_country, institution_code
 from scrutiny.payments.crypto import CryptoIndex
 from scrutiny.payments.freetext import FreeTextScanner, TextHit
 from scrutiny.payments.message import Party, PaymentMessage, PaymentParseError
+from scrutiny.payments.vessels import VesselBook
 
 COUNTRY_SCORE = 0.9
 FUZZY_KINDS = frozenset({"name", "vessel"})
@@ -79,6 +83,7 @@ class PaymentResult:
     hits: tuple[PaymentHit, ...] = ()
     error: str | None = None
     error_location: str | None = None
+    notes: tuple[str, ...] = ()  # what was odd but not a reason to hold (a malformed IBAN)
 
     @property
     def held(self) -> bool:
@@ -94,6 +99,7 @@ class PaymentResult:
             "hits": [h.to_dict() for h in self.hits],
             "error": self.error,
             "error_location": self.error_location,
+            "notes": list(self.notes),
         }
 
 
@@ -106,10 +112,14 @@ class PaymentScreener:
         *,
         crypto: CryptoIndex | None = None,
         threshold: float | None = None,
+        vessels: Iterable[Entity] | None = None,
     ) -> None:
+        """`vessels`: extra vessel entities (e.g. the UN 1718 designated vessels) screened by
+        IMO, MMSI and name in free text, whether or not the matcher's lists carry them."""
         self.matcher = matcher
         self.threshold = matcher.threshold if threshold is None else threshold
-        self.scanner = FreeTextScanner(matcher, crypto, self.threshold)
+        self.vessels = VesselBook(vessels or ())
+        self.scanner = FreeTextScanner(matcher, crypto, self.threshold, self.vessels)
         self._party_cache: dict[tuple[Any, ...], tuple[PaymentHit, ...]] = {}
         self._name_cache: dict[tuple[Any, ...], list[Hit]] = {}
         self._lock = threading.Lock()
@@ -119,8 +129,13 @@ class PaymentScreener:
     def screen(self, message: PaymentMessage, *, source: str = "<message>") -> PaymentResult:
         """Screen a parsed message."""
         hits: list[PaymentHit] = []
+        notes: list[str] = []
         for party in message.parties:
             hits.extend(self._party(party))
+            if party.account:
+                hits.extend(self._account(party.location, party.account, False, notes))
+        for account in message.accounts:
+            hits.extend(self._account(account.location, account.value, account.is_iban, notes))
         for text in message.free_texts:
             hits.extend(_located(text.location, self.scanner.scan(text.text)))
         # Exact findings (a listed BIC, IMO or address, a KP bank or place) hold whatever the
@@ -133,6 +148,7 @@ class PaymentScreener:
             message_type=message.message_type,
             reference=message.reference,
             hits=tuple(hits),
+            notes=tuple(notes),
         )
 
     def screen_raw(self, raw: bytes | str, *, source: str = "<message>") -> PaymentResult:
@@ -229,6 +245,42 @@ class PaymentScreener:
                 bic,
                 1.0,
                 explanation={"reason": f"bank located in {bic_country(bic)} (BIC country code)"},
+            )
+
+    def _account(
+        self, where: str, value: str, declared_iban: bool, notes: list[str]
+    ) -> Iterator[PaymentHit]:
+        """An IBAN of a KP bank, or whose bank code maps to a listed bank's BIC, holds; a
+        malformed IBAN is noted (the message is still screened)."""
+        reading = read_account(value, declared_iban=declared_iban)
+        if reading is None:
+            return
+        if reading.country in SANCTIONED_BANK_COUNTRIES:
+            yield PaymentHit(
+                where,
+                "iban_country",
+                reading.iban,
+                1.0,
+                explanation={"reason": f"account held in {reading.country} (IBAN country code)"},
+            )
+        if reading.problem is not None:
+            notes.append(
+                f"{where}: account {reading.iban!r} is not a valid IBAN: {reading.problem}"
+            )
+            return
+        if reading.bic is None:
+            return
+        for hit in self._bic(where, reading.bic):
+            yield dataclasses.replace(
+                hit,
+                kind=f"iban_{hit.kind}",
+                matched_text=reading.iban,
+                explanation={
+                    **hit.explanation,
+                    "reason": f"IBAN bank code belongs to {reading.bic}: "
+                    + str(hit.explanation.get("reason")),
+                    "bic": reading.bic,
+                },
             )
 
     def _identifier(
@@ -344,7 +396,9 @@ def default_screener() -> PaymentScreener:
     matcher = default_matcher()
     with _default_lock:
         if _default is None or _default.matcher is not matcher:
-            _default = PaymentScreener(matcher, crypto=_configured_crypto())
+            _default = PaymentScreener(
+                matcher, crypto=configured_crypto(), vessels=configured_vessels()
+            )
         return _default
 
 
@@ -355,7 +409,26 @@ def set_default_screener(screener: PaymentScreener | None) -> None:
         _default = screener
 
 
-def _configured_crypto() -> CryptoIndex | None:
+def configured_vessels() -> list[Entity] | None:
+    """The UN 1718 designated vessels from SCRUTINY_VESSELS_FILE or the lists folder, if any."""
+    import os
+
+    from scrutiny.settings import load_settings
+    from scrutiny.sources.un_vessels import read_1718_vessels
+
+    configured = os.environ.get("SCRUTINY_VESSELS_FILE")
+    path = Path(configured) if configured else None
+    if path is None:
+        lists_dir = load_settings().lists_dir
+        if lists_dir is not None:
+            candidates = sorted((lists_dir / "archive" / "dprk").glob("un_1718_*vessels*.csv"))
+            path = candidates[-1] if candidates else None
+    if path is None or not path.exists():
+        return None
+    return list(read_1718_vessels(path).entities)
+
+
+def configured_crypto() -> CryptoIndex | None:
     """The crypto extract from SCRUTINY_CRYPTO_FILE, or the one in the lists folder if present."""
     import os
 
