@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrutiny.match import ids
+from scrutiny.match.forms import name_forms
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Hit, Query
 from scrutiny.model import Entity, IdKind
@@ -196,12 +197,14 @@ class PaymentScreener:
 
     def _screen_party(self, party: Party) -> Iterator[PaymentHit]:
         where = party.location
+        exact: list[PaymentHit] = []
         if party.bic:
-            yield from self._bic(where, party.bic)
+            exact.extend(self._bic(where, party.bic))
         if party.lei:
-            yield from self._identifier(where, party.lei, IdKind.LEI, "lei")
+            exact.extend(self._identifier(where, party.lei, IdKind.LEI, "lei"))
         for value in party.identifiers:
-            yield from self._identifier(where, value, None, "identifier")
+            exact.extend(self._identifier(where, value, None, "identifier"))
+        yield from exact
         if party.country in SANCTIONED_BANK_COUNTRIES:
             yield PaymentHit(
                 where,
@@ -210,7 +213,10 @@ class PaymentScreener:
                 COUNTRY_SCORE,
                 explanation={"reason": f"party address in {party.country}"},
             )
-        yield from self._names(party)
+        # A party already identified exactly (its BIC or LEI is on the list) is held whatever
+        # its name scores: the name would only cost a matcher call to confirm it.
+        if not any(h.entity_id is not None and h.score >= 1.0 for h in exact):
+            yield from self._names(party)
         if party.address_lines:
             address = " ".join(party.address_lines)
             yield from _located(where, self.scanner.scan(address, names=False))
@@ -316,8 +322,17 @@ class PaymentScreener:
                 self._name_cache[key] = cached
         return cached
 
+    def _retrievable(self, text: str) -> bool:
+        """Whether any token of `text` (or a one-edit neighbour) is a key of the list index.
+
+        A name none of whose tokens retrieves any list name cannot score against one, so it
+        needs no matcher call; the check is a few dict look-ups against the matcher's index.
+        """
+        forms = name_forms(text)
+        return bool(forms) and bool(self.matcher.index.query_keys(forms))
+
     def _names(self, party: Party) -> Iterator[PaymentHit]:
-        candidates = _name_candidates(party)
+        candidates = _name_candidates(party, self._retrievable)
         if not candidates:
             return
         schema = "organization" if party.is_agent else None
@@ -345,15 +360,24 @@ def key_is_lei(kind: IdKind | None) -> bool:
     return kind is IdKind.LEI
 
 
-def _name_candidates(party: Party) -> list[str]:
-    """The name, and for multi-line MT names the first lines joined (names wrap at 35 chars)."""
+def _name_candidates(party: Party, retrievable: Callable[[str], bool]) -> list[str]:
+    """The name, and for multi-line MT names the first lines joined (names wrap at 35 chars).
+
+    Only texts that can retrieve a list name are kept (`retrievable`): the joined form when
+    line 2 has a list token ("PAEK CHANG" / "HO"), the form without a space when the word cut
+    at the line end is one ("KWANGSON BAN" / "KING CORP" -> BANKING); an address line such
+    as a city adds neither, which saves a matcher call per multi-line party.
+    """
     found: list[str] = []
-    if party.name:
+    if party.name and retrievable(party.name):
         found.append(party.name)
     lines = [line.strip() for line in party.name_lines if line.strip()]
-    if len(lines) >= 2 and _continues_name(lines[1]):
+    if len(lines) >= 2 and _continues_name(lines[1]) and retrievable(lines[1]):
         found.append(f"{lines[0]} {lines[1]}")
-        if lines[0][-1:].isalpha() and lines[1][:1].isalpha():
+    if len(lines) >= 2 and _continues_name(lines[1]):
+        head, tail = lines[0].split(), lines[1].split()
+        cut = head and tail and head[-1][-1:].isalpha() and tail[0][:1].isalpha()
+        if cut and retrievable(head[-1] + tail[0]):
             found.append(f"{lines[0]}{lines[1]}")  # a word cut at the line end
     return list(dict.fromkeys(found))
 
