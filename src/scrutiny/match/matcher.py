@@ -17,7 +17,7 @@ from scrutiny.match.features import (
     NameAlignment,
     align,
     entity_features,
-    feature_bounds,
+    name_logit_bounds,
     part_weights,
 )
 from scrutiny.match.forms import Form, name_forms
@@ -56,6 +56,10 @@ class Matcher:
         n = len(NAME_FEATURES)
         self._name_w = self.model.weights[:n]
         self._extra_w = self.model.weights[n:]
+        weak_at = NAME_FEATURES.index("weak_alias")
+        self._weak_w = self._name_w[weak_at]
+        # Bounds are computed without the weak flag, which is added per name.
+        self._bound_w = tuple(0.0 if i == weak_at else w for i, w in enumerate(self._name_w))
 
     def _weights_of(self, parts: tuple[str, ...]) -> list[float]:
         """`part_weights` of a name's parts, cached: list names recur in query after query."""
@@ -130,6 +134,8 @@ class Matcher:
         schema = str(query.schema) if query.schema else None
         cache: dict[Any, Any] = {}
         cut_logit = math.log(cutoff / (1.0 - cutoff)) if 0.0 < cutoff < 1.0 else -math.inf
+        if cut_logit > -math.inf and forms:
+            self._bound_forms(forms, by_entity, cache)
         results = []
         for row, name_ids_of_entity in by_entity.items():
             entity = index.entities[row]
@@ -222,7 +228,8 @@ class Matcher:
         floor: float = -math.inf,
     ) -> tuple[float, Form, Form, NameAlignment] | None:
         best: tuple[float, Form, Form, NameAlignment] | None = None
-        sims: dict[tuple[str, str], float] = cache.setdefault("sim-bounds", {})
+        bounds: dict[Form, np.ndarray] = cache.get("bounds", {})
+        weak_logit = self._weak_w if weak else 0.0
         for list_form in list_forms:
             # Different names share forms (a Hangul name and its romanisation, one name's
             # spelling variants): align each distinct form once per query. Taking the first
@@ -233,11 +240,10 @@ class Matcher:
             entry = cache.get(form_key)
             if entry is None or entry[0] > floor:
                 form_best: tuple[float, Form, Form, NameAlignment] | None = None
-                for query_form in forms:
-                    if floor > -math.inf:
-                        bounds = feature_bounds(query_form, list_form, self._weights_of, weak, sims)
-                        if bounds is not None and self._name_bound(*bounds) < floor:
-                            continue
+                ceiling = bounds.get(list_form)
+                for qi, query_form in enumerate(forms):
+                    if ceiling is not None and float(ceiling[qi]) + weak_logit < floor:
+                        continue
                     alignment = align(query_form, list_form, self.index.idf, weak, self._weights_of)
                     logit = self.model.name_logit(alignment.values)
                     if form_best is None or logit > form_best[0]:
@@ -248,11 +254,17 @@ class Matcher:
                 best = found
         return best
 
-    def _name_bound(self, lo: list[float], hi: list[float]) -> float:
-        """The highest name logit the feature bounds allow."""
-        return sum(
-            w * (h if w > 0 else low) for w, low, h in zip(self._name_w, lo, hi, strict=True)
-        )
+    def _bound_forms(
+        self, forms: tuple[Form, ...], by_entity: dict[int, list[int]], cache: dict[Any, Any]
+    ) -> None:
+        """Name-logit upper bounds of every candidate list form, into cache["bounds"]."""
+        distinct: dict[Form, None] = {}
+        for name_ids in by_entity.values():
+            for name_id in name_ids:
+                distinct.update(dict.fromkeys(self.index.forms_of(name_id)))
+        list_forms = list(distinct)
+        ceilings = name_logit_bounds(forms, list_forms, self._weights_of, self._bound_w)
+        cache["bounds"] = {form: ceilings[:, f] for f, form in enumerate(list_forms)}
 
     def screen_batch(
         self, records: Any, *, threshold: float | None = None, limit: int = 10, first_row: int = 0
