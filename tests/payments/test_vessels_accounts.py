@@ -116,6 +116,7 @@ def test_name_stops_at_identifiers() -> None:
     [mention] = vessel_mentions("DELIVERED TO MV HAO FAN 6 IMO 8628597 AT PORT")
     assert mention.name == "HAO FAN 6"
     assert vessel_mentions("INVOICE 12 SPARE PARTS FOR PUMPS") == []
+    assert vessel_mentions("Refund to Ms Jones, SS contributions") == []
 
 
 def test_mmsi_numbers_need_a_ship_mid() -> None:

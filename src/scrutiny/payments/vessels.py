@@ -20,7 +20,8 @@ from scrutiny.ids import mmsi_valid, normalize_imo, normalize_mmsi
 from scrutiny.model import Entity, IdKind, NameKind
 
 # Words that introduce a vessel's name ("M/V", "M.T." are folded to MV, MT first).
-VESSEL_WORDS = frozenset({"MV", "MT", "MS", "VSL", "VESSEL", "TANKER", "SHIP", "SS"})
+# ("MS" and "SS" are left out: in remittance text they are far more often "Ms" and social security.)
+VESSEL_WORDS = frozenset({"MV", "MT", "VSL", "VESSEL", "TANKER", "SHIP"})
 FORMER_WORDS = frozenset({"EX", "FORMERLY", "FKA", "EXNAME"})
 FLAG_WORDS = frozenset({"FLAG", "FLAGGED", "FLAGGED:", "FLAG:"})
 # Words that end a vessel name: identifiers, flags, prepositions and trade words.
@@ -60,7 +61,7 @@ _STOP = frozenset(
     | VESSEL_WORDS
 )
 NAME_MAX_WORDS = 5
-_MARITIME_ABBREV = re.compile(r"\bM\s*[/.]\s*([VTS])\b\.?", re.IGNORECASE)
+_MARITIME_ABBREV = re.compile(r"\bM\s*[/.]\s*([VT])\b\.?", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'.&-]*|[(),;:/]")
 _MMSI = re.compile(r"(?<![\d])(\d{3}\s?\d{3}\s?\d{3})(?![\d])")
 
