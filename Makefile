@@ -4,32 +4,42 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 LISTS ?= $(or $(SCRUTINY_LISTS_DIR),../shared/lists)
+# Optional parts, installed one by one so that one missing system library does not cost the
+# others: icu (best transliteration; needs libicu-dev and pkg-config), peers (nomenklatura and
+# followthemoney, the systems scrutiny is measured against; need ICU too), spark (the
+# distributed runner; needs Java 17+).
+pip_extras = for extra in $(1); do \
+	  $(BIN)/pip install -q -e ".[$$extra]" || echo "optional extra '$$extra' not installed"; \
+	done
 
-.PHONY: install demo test lint typecheck clean
+.PHONY: demo test install install-dev lint typecheck clean
 
-$(BIN)/scrutiny: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip wheel
-	# ICU (best transliteration) needs libicu-dev; fall back to the pure-Python path without it.
-	$(BIN)/pip install -q -e '.[icu,dev,peers]' || $(BIN)/pip install -q -e '.[dev]'
-	touch $(BIN)/scrutiny
 
-install: $(BIN)/scrutiny
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+	$(call pip_extras,icu)
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	$(call pip_extras,icu peers spark)
 
 demo: install
-	$(BIN)/scrutiny lists load --from $(LISTS)/mirror
+	$(BIN)/scrutiny lists load --from $(LISTS)
 	$(BIN)/scrutiny lists status
 	$(BIN)/scrutiny screen "김정은"
 	$(BIN)/scrutiny screen "Kim Jong-un" --dob 1984
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests eval bench
 	$(BIN)/ruff format --check src tests eval bench
 
-typecheck: install
+typecheck: install-dev
 	$(BIN)/mypy src
 
-test: install lint typecheck
+test: lint typecheck
 	SCRUTINY_LISTS_DIR=$(LISTS) $(BIN)/pytest -q -n 2 tests
 
 clean:
