@@ -145,6 +145,24 @@ def test_rate_limit_is_429_per_key(tmp_path: Path) -> None:
     api.store.close()
 
 
+def test_workers_share_a_keys_rate_limit(tmp_path: Path) -> None:
+    # Three workers: each may grant a third of the key's burst, so three together never
+    # exceed it (the worker count comes from SCRUTINY_WORKERS, set by `scrutiny serve`).
+    config = ServiceConfig(rate_limit=0.01, rate_burst=6, workers=3)
+    api = make_api(f"sqlite:///{tmp_path / 'a.db'}", tmp_path, config)
+    codes = [
+        api.client.post("/screen", json={"name": "Kim"}, headers=api.headers()).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+    api.store.close()
+
+
+def test_worker_count_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCRUTINY_WORKERS", "4")
+    assert ServiceConfig.from_env().workers == 4
+
+
 def test_unexpected_errors_are_generic_500s(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     service = api.client.app.state.service  # type: ignore[attr-defined]
 

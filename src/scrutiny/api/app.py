@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from scrutiny import __version__
 from scrutiny.api import reconcile, yente
@@ -30,11 +31,9 @@ from scrutiny.api.auth import KeyCache, admin, analyst, screener
 from scrutiny.api.limits import BodySizeLimit, InFlightLimit, RateLimiter
 from scrutiny.api.models import (
     MAX_BATCH,
-    BatchItem,
     BatchRequest,
     BatchResponse,
     DecisionRequest,
-    HitModel,
     MonitorRunResponse,
     ScreenRequest,
     ScreenResponse,
@@ -76,8 +75,9 @@ class ServiceConfig:
 
     max_body_bytes: int = 2_000_000
     max_batch: int = MAX_BATCH
-    rate_limit: float = 200.0  # requests per second per key (per worker)
+    rate_limit: float = 200.0  # requests per second per key, across all workers
     rate_burst: float = 400.0
+    workers: int = 1  # worker processes sharing the rate limit (set by `scrutiny serve`)
     max_in_flight: int = 64
     max_payment_bytes: int = 100_000  # one MT or ISO 20022 message per POST /screen/payment
 
@@ -89,12 +89,36 @@ class ServiceConfig:
             rate_limit=_env_number("RATE_LIMIT", cls.rate_limit),
             rate_burst=_env_number("RATE_BURST", cls.rate_burst),
             max_in_flight=int(_env_number("MAX_IN_FLIGHT", cls.max_in_flight)),
+            workers=max(1, int(_env_number("WORKERS", cls.workers))),
             max_payment_bytes=int(_env_number("MAX_PAYMENT_BYTES", cls.max_payment_bytes)),
         )
 
 
+class FastJSON(JSONResponse):
+    """JSON encoded by orjson from plain data (no pydantic pass over the response)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+_engine_versions: dict[int, tuple[Matcher, str]] = {}
+
+
 def engine_version(matcher: Matcher) -> str:
-    """scrutiny's version plus a digest of the score model, so a refit shows in the audit."""
+    """scrutiny's version plus a digest of the score model, so a refit shows in the audit.
+
+    Cached per matcher: hashing the model's repr on every request cost more than a lookup.
+    """
+    cached = _engine_versions.get(id(matcher))
+    if cached is not None and cached[0] is matcher:
+        return cached[1]
+    version = _engine_version(matcher)
+    _engine_versions.clear()  # one matcher in use at a time; keep no stale ones alive
+    _engine_versions[id(matcher)] = (matcher, version)
+    return version
+
+
+def _engine_version(matcher: Matcher) -> str:
     model = matcher.model
     digest = hashlib.sha256(repr((model.bias, model.weights, model.threshold)).encode())
     return f"scrutiny-{__version__}+model-{digest.hexdigest()[:12]}"
@@ -109,7 +133,12 @@ class Service:
         self.store = store
         self.config = config or ServiceConfig.from_env()
         self.key_cache = KeyCache()
-        self.rate_limiter = RateLimiter(self.config.rate_limit, self.config.rate_burst)
+        # Each of N workers enforces 1/N of the key's rate and burst, so a key never exceeds
+        # its rate in total without a shared counter written on every request (limits.py).
+        workers = self.config.workers
+        self.rate_limiter = RateLimiter(
+            self.config.rate_limit / workers, self.config.rate_burst / workers
+        )
         self._matcher = matcher
         self._matcher_is_default = False
         self._payments: PaymentScreener | None = None
@@ -205,8 +234,16 @@ class Service:
         entity = self.entity(entity_id)
         return str(entity.schema) if entity is not None else "LegalEntity"
 
-    def screen(self, request: ScreenRequest, source: str = "api") -> ScreenResponse:
-        """Screen one party; with a record id, store it and raise alerts."""
+    def ready(self) -> bool:
+        """Whether the matcher and list versions are loaded (screening needs no I/O)."""
+        return self._matcher is not None and self._versions is not None
+
+    def screen(self, request: ScreenRequest, source: str = "api") -> dict[str, Any]:
+        """Screen one party; with a record id, store it and raise alerts.
+
+        Returns the ScreenResponse shape as plain JSON-ready data: building pydantic models
+        for every hit and validating them again on the way out cost as much as matching.
+        """
         query = ScreenQuery(
             name=request.name,
             schema=request.schema_,
@@ -217,7 +254,10 @@ class Service:
         )
         context = self.context(request.threshold)
         hits = self.matcher().screen(query, threshold=context.threshold, limit=request.limit)
-        models = [HitModel(**h.to_dict()) for h in hits]
+        models = [
+            {**h.to_dict(), "alert_id": None, "suppressed": False, "decision_id": None}
+            for h in hits
+        ]
         screening_id = None
         if request.record_id is not None:
             with self.store.transaction(write=True) as conn:
@@ -227,19 +267,19 @@ class Service:
             screening_id = recorded.id
             by_entity = {a.entity_id: a for a in recorded.alerts}
             for model in models:
-                alert = by_entity.get(model.entity_id)
+                alert = by_entity.get(model["entity_id"])
                 if alert is not None:
-                    model.alert_id = alert.id
-                    model.suppressed = alert.suppressed
-                    model.decision_id = alert.suppressed_by
-        return ScreenResponse(
-            query=request.query_dict(),
-            threshold=context.threshold,
-            engine_version=context.engine_version,
-            list_versions=context.to_dict()["list_versions"],
-            hits=models,
-            screening_id=screening_id,
-        )
+                    model["alert_id"] = alert.id
+                    model["suppressed"] = alert.suppressed
+                    model["decision_id"] = alert.suppressed_by
+        return {
+            "query": request.query_dict(),
+            "threshold": context.threshold,
+            "engine_version": context.engine_version,
+            "list_versions": context.to_dict()["list_versions"],
+            "hits": models,
+            "screening_id": screening_id,
+        }
 
 
 def _kill_test_hold(alert_id: int) -> pathlib.Path | None:
@@ -342,7 +382,7 @@ def create_app(
             "Sanctions screening service. Send an API key as `Authorization: Bearer <key>`. "
             f"`POST /screen/batch` takes at most {service.config.max_batch} records; request "
             f"bodies are limited to {service.config.max_body_bytes} bytes; each key may make "
-            f"{service.config.rate_limit:g} requests/s (429 beyond)."
+            f"{service.config.rate_limit:g} requests/s in total over all workers (429 beyond)."
         ),
     )
     app.state.service = service
@@ -357,7 +397,7 @@ def create_app(
     return app
 
 
-def _service(request: Request) -> Service:
+async def _service(request: Request) -> Service:
     service: Service = request.app.state.service
     return service
 
@@ -380,22 +420,28 @@ def _add_routes(app: FastAPI) -> None:
         return {"status": "ok", "entities": entities, "version": __version__}
 
     @app.post("/screen", response_model=ScreenResponse, tags=["screening"])
-    def screen(body: ScreenRequest, service: ServiceDep, _key: Screener) -> ScreenResponse:
+    async def screen(body: ScreenRequest, service: ServiceDep, _key: Screener) -> Response:
         """Screen one party; with `record_id`, the screening is stored and raises alerts."""
-        return service.screen(body)
+        # Matching alone is pure CPU of a millisecond or two: run it on the event loop
+        # rather than pay a threadpool hop (the GIL serialises it anyway). Anything that
+        # touches the database (recording, first load) goes to the threadpool.
+        if body.record_id is None and service.ready():
+            return FastJSON(service.screen(body))
+        return FastJSON(await run_in_threadpool(service.screen, body))
 
     @app.post("/screen/batch", response_model=BatchResponse, tags=["screening"])
-    def screen_batch(body: BatchRequest, service: ServiceDep, _key: Screener) -> BatchResponse:
+    def screen_batch(body: BatchRequest, service: ServiceDep, _key: Screener) -> Response:
         """Screen up to MAX_BATCH (1000) parties; a bad record fails alone (status 422)."""
         if len(body.records) > service.config.max_batch:
             raise HTTPException(422, f"at most {service.config.max_batch} records per batch")
-        results = []
+        results: list[dict[str, Any]] = []
         for index, record in enumerate(body.records):
             try:
-                results.append(BatchItem(index=index, result=service.screen(record, "batch")))
+                result = service.screen(record, "batch")
+                results.append({"index": index, "status": 200, "result": result, "error": None})
             except QueryError as exc:
-                results.append(BatchItem(index=index, status=422, error=str(exc)))
-        return BatchResponse(results=results)
+                results.append({"index": index, "status": 422, "result": None, "error": str(exc)})
+        return FastJSON({"results": results})
 
     @app.post(
         "/screen/payment",
@@ -437,7 +483,7 @@ def _add_routes(app: FastAPI) -> None:
         if isinstance(result, PaymentParseError):
             return _unreadable_payment(result.where, result.problem)
         context = service.context()
-        return ORJSONResponse(
+        return FastJSON(
             {
                 **result.to_dict(),
                 "threshold": service.payment_screener().threshold,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 
 from scrutiny.store import keys
 from scrutiny.store.keys import ApiKey, Role
@@ -31,13 +32,20 @@ class KeyCache:
         self._entries: dict[str, tuple[ApiKey | None, float]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, plain: str) -> tuple[bool, ApiKey | None]:
+        """(found in the cache and fresh, the key or None); no database access."""
+        cached = self._entries.get(keys.hash_key(plain))
+        if cached is not None and time.monotonic() - cached[1] < KEY_CACHE_SECONDS:
+            return True, cached[0]
+        return False, None
+
     def lookup(self, service: Service, plain: str) -> ApiKey | None:
+        """The key from the cache, or read from the store (blocking) and cached."""
+        fresh, found = self.cached(plain)
+        if fresh:
+            return found
         digest = keys.hash_key(plain)
         now = time.monotonic()
-        with self._lock:
-            cached = self._entries.get(digest)
-        if cached is not None and now - cached[1] < KEY_CACHE_SECONDS:
-            return cached[0]
         with service.store.transaction() as conn:
             found = keys.lookup_key(conn, plain)
         with self._lock:
@@ -60,10 +68,14 @@ def _presented_key(request: Request) -> str | None:
     return None
 
 
-def require(role: Role) -> Callable[[Request], ApiKey]:
-    """A dependency: the caller's key, which must allow `role` (401/403/429 otherwise)."""
+def require(role: Role) -> Callable[[Request], Awaitable[ApiKey]]:
+    """A dependency: the caller's key, which must allow `role` (401/403/429 otherwise).
 
-    def dependency(request: Request) -> ApiKey:
+    Async so that the usual case (key cached, token available) costs no threadpool hop;
+    only a cache miss reads the store, in the threadpool.
+    """
+
+    async def dependency(request: Request) -> ApiKey:
         service: Service = request.app.state.service
         plain = _presented_key(request)
         if not plain:
@@ -72,7 +84,9 @@ def require(role: Role) -> Callable[[Request], ApiKey]:
                 "missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        key = service.key_cache.lookup(service, plain)
+        fresh, key = service.key_cache.cached(plain)
+        if not fresh:
+            key = await run_in_threadpool(service.key_cache.lookup, service, plain)
         if key is None:
             raise HTTPException(
                 401, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}

@@ -2,7 +2,13 @@
 
 Hand-written rather than a library: the token bucket is a dozen lines, and the two ASGI
 middlewares must answer before FastAPI reads the body, which rate-limit libraries do not do.
-Buckets live in each worker process, so with N workers a key gets up to N times its rate.
+Rate limits across workers: each of N workers (`scrutiny serve --workers N` tells them N)
+keeps its own buckets at 1/N of the key's rate and burst, so a key never gets more than its
+rate in total. A shared bucket (a row per key in the store) would be exact for a client that
+sticks to one worker over one keep-alive connection, which now gets only rate/N, but it
+would put a database write on every request: on SQLite every screening would queue behind
+decision writes on the single writer lock, and the write would cost more than the screening.
+Clients that need the full rate should spread requests over a few connections.
 """
 
 from __future__ import annotations

@@ -28,8 +28,12 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI docs at /docs)."""
+    import os
+
     import uvicorn
 
+    # Workers split each key's rate limit between them (api/limits.py).
+    os.environ["SCRUTINY_WORKERS"] = str(workers)
     uvicorn.run(
         "scrutiny.cli.service:_app_factory",
         factory=True,
