@@ -357,12 +357,20 @@ class NameIndex:
             wanted = SCHEMA_CODES[schema]
             mismatch = self.name_schema[: len(scores)] != wanted
             scores[mismatch] *= 0.5
-        nonzero = int(np.count_nonzero(scores))
-        take = min(limit, nonzero)
+        # Select among the names that share a key only (a few thousand, not every name),
+        # ties broken by name id so the candidates do not depend on the selection algorithm.
+        hit = np.flatnonzero(scores)
+        take = min(limit, len(hit))
         if take == 0:
             return np.empty(0, np.int32), np.empty(0, np.float32)
-        top = np.argpartition(-scores, take - 1)[:take]
-        top = top[np.argsort(-scores[top], kind="stable")]
+        hit_scores = scores[hit]
+        if take < len(hit):
+            kth = np.partition(hit_scores, len(hit) - take)[len(hit) - take]
+            above = hit[hit_scores > kth]
+            tied = hit[hit_scores == kth][: take - len(above)]
+            hit = np.concatenate([above, tied])
+            hit_scores = scores[hit]
+        top = hit[np.lexsort((hit, -hit_scores))]
         return top.astype(np.int32), scores[top].astype(np.float32)
 
     def entities_by_id(self, keys: Iterable[str]) -> dict[int, str]:
