@@ -26,7 +26,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -44,6 +44,7 @@ from scrutiny.payments.vessels import VesselBook, VesselRef, mmsi_numbers, vesse
 SEED_MIN_LEN = 4  # shorter tokens propose too many names to confirm
 SEED_MAX_NAMES = 40  # a token in more names than this is not distinctive enough to seed
 VESSEL_NAME_CACHE = 50_000
+NEAR_CACHE = 1 << 18
 SANCTIONED_FLAGS = frozenset({"KP"})  # a DPRK-flagged vessel is covered by UNSCR 2321 para 8
 SINGLE_NAME_MIN_LEN = 5  # a one-word list name is an exact pattern only when this long
 BOOK_GATE = 70  # rapidfuzz ratio of space-free names below which a book name is not scored
@@ -418,6 +419,9 @@ class FreeTextScanner:
         hits: list[TextHit] = []
         tokens = [w for w, _, _ in found]
         tried: set[tuple[int, int, int]] = set()
+        # Where each list-name word occurs in the text (exactly or within two edits): the
+        # names a seed proposes share words ("trading", "co"), so each is looked for once.
+        memo: dict[str, list[int]] = {}
         for position, seed in seeds:
             for name_id in self._seeds[seed]:
                 name_tokens = self._name_words[name_id]
@@ -425,7 +429,7 @@ class FreeTextScanner:
                 size = len(name_tokens)
                 lo = max(0, position - offset)
                 hi = min(len(tokens), lo + size)
-                if (name_id, lo, hi) in tried or not _plausible(name_tokens, tokens[lo:hi]):
+                if (name_id, lo, hi) in tried or not _plausible(name_tokens, tokens, memo, lo, hi):
                     continue
                 tried.add((name_id, lo, hi))
                 span = text[found[lo][1] : found[hi - 1][2]]
@@ -530,17 +534,31 @@ def _word_at(starts: list[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
-def _plausible(name_tokens: tuple[str, ...], window: list[str]) -> bool:
-    """Cheap check before scoring: all but one of the name's words are in the window, each
-    exactly or one or two edits away (names of one or two words: all of them)."""
-    if not window:
+@lru_cache(maxsize=NEAR_CACHE)
+def _near(token: str, word: str) -> bool:
+    """Within two edits. Cached: remittance words (INVOICE, PARTS) recur message after
+    message, and each seed checks them against the same list-name words."""
+    return abs(len(token) - len(word)) <= 2 and OSA.distance(token, word, score_cutoff=2) <= 2
+
+
+def _plausible(
+    name_tokens: tuple[str, ...],
+    tokens: list[str],
+    memo: dict[str, list[int]],
+    lo: int,
+    hi: int,
+) -> bool:
+    """Cheap check before scoring: all but one of the name's words are in the window
+    tokens[lo:hi], each exactly or one or two edits away (names of one or two words: all)."""
+    if lo >= hi:
         return False
-    present = set(window)
     allowed = 1 if len(name_tokens) > 2 else 0
     for token in name_tokens:
-        if token in present:
-            continue
-        if any(OSA.distance(token, w, score_cutoff=2) <= 2 for w in window):
+        positions = memo.get(token)
+        if positions is None:
+            positions = [i for i, w in enumerate(tokens) if w == token or _near(token, w)]
+            memo[token] = positions
+        if any(lo <= i < hi for i in positions):
             continue
         allowed -= 1
         if allowed < 0:
