@@ -185,6 +185,7 @@ def name_logit_bounds(
     v_len = np.fromiter((len(t) for t in words), dtype=np.int64, count=len(words))
     v_digit = np.fromiter((t.isdigit() for t in words), dtype=bool, count=len(words))
     signs = [w > 0 for w in name_weights]
+    joined = [{a + b for a, b in pairwise(form.core)} for form in list_forms]
     for qi, query in enumerate(query_forms):
         q = query.core
         if not q:
@@ -222,7 +223,7 @@ def name_logit_bounds(
                 c == q
                 or (query.korean is not None and query.korean == form.korean)
                 or not q_joined.isdisjoint(c)
-                or any(a + b in q_set for a, b in pairwise(c))
+                or not q_set.isdisjoint(joined[f])
             ):
                 skip[f] = True
                 continue
