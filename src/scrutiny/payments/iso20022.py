@@ -134,7 +134,7 @@ def _walk(
         elif name in _FREE_TEXT:
             _free_text(child, child_path, name, free)
             continue
-        elif name.endswith("Acct") and name != "SttlmAcct":
+        elif name.endswith("Acct"):
             account = _account(child, child_path)
             if account is not None:
                 accounts.append(account)
