@@ -137,3 +137,41 @@ def test_vectorised_logit_bound_is_never_below_the_aligned_logit() -> None:
                 assert logit <= ceilings[qi, f] + 1e-9, (qf, cf)
                 bounded += ceilings[qi, f] < float("inf")
     assert bounded > 100
+
+
+def test_arabic_name_aligns_with_its_latin_spelling_by_consonant_skeleton() -> None:
+    # ICU alone reads محمد as "mhmd", which Jaro-Winkler keeps far from "mohammed".
+    def skeletal(listed: str) -> dict[str, float]:
+        form = next(f for f in name_forms(listed) if f.core[0].startswith("~"))
+        alignment = align(name_forms("Sara Mohammed MAKHLOUF")[0], form, _idf, False)
+        return dict(zip(NAME_FEATURES, alignment.values, strict=True))
+
+    values = skeletal("ساره محمد مخلوف")
+    assert values["query_coverage"] > 0.9
+    assert values["list_coverage"] > 0.9
+    assert skeletal("خالد الزبيدي")["query_coverage"] < 0.3
+
+
+def test_name_bounds_do_not_prune_arabic_skeleton_forms() -> None:
+    # The cheap bound does not model skeleton classes, so it must not skip those names.
+    query = name_forms("Mohammed Makhlouf")
+    listed = list(name_forms("محمد مخلوف"))
+    bounds = name_logit_bounds(query, listed, lambda parts: [8.0] * len(parts), (1.0,) * 17)
+    skeletal = [i for i, form in enumerate(listed) if form.core[0].startswith("~")]
+    assert skeletal
+    assert all(bounds[0, i] == float("inf") for i in skeletal)
+
+
+def test_patronymic_weighs_less_than_given_name_and_surname() -> None:
+    weights = part_weights(("dmitry", "anatolevich", "miholap"), _idf)
+    assert weights[1] < weights[0] and weights[1] < weights[2]
+    # A Serbian surname in -ovic is a surname, not a patronymic; two-part names keep all.
+    assert part_weights(("milan", "jovan", "petrovic"), _idf) == [8.0, 8.0, 8.0]
+    assert part_weights(("ivan", "petrovich"), _idf) == [8.0, 8.0]
+
+
+def test_latin_parts_written_apart_meet_an_arabic_word_written_joined() -> None:
+    form = next(f for f in name_forms("علیرضا بلالی") if f.core[0].startswith("~"))
+    alignment = align(name_forms("Ali Reza BALALI")[0], form, _idf, False)
+    values = dict(zip(NAME_FEATURES, alignment.values, strict=True))
+    assert values["query_coverage"] > 0.9

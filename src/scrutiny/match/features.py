@@ -21,8 +21,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from scrutiny.match import _text
-from scrutiny.match.forms import Form
+from scrutiny.match.forms import SKELETON_MARK, Form
 from scrutiny.match.index import EntityRecord
+from scrutiny.text.arabic import latin_skeleton, plain_skeleton, skeletons_match
 from scrutiny.text.orgforms import token_weight_class
 
 NAME_FEATURES = (
@@ -62,6 +63,11 @@ _STRONG_SIM = 0.9
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
+_PATRONYMIC_FILE = "match_patronymic_suffixes.tsv"
+_PATRONYMIC_FACTOR = 0.3  # a patronymic is often left out on one side: weak evidence
+_PATRONYMIC_MIN_LEN = 7  # ending + a stem; "ich" alone is not a patronymic
+_ARTICLES = frozenset(["al", "el"])  # the Arabic article written apart (AL-ZAFIR)
+_SKELETON_EQUAL = {1: 0.5, 2: 0.85, 3: 1.0}  # by skeleton length (3 = three or more)
 
 
 @dataclass
@@ -90,6 +96,58 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
 
 
+def _skeleton_similarity(a: str, b: str) -> float | None:
+    """Similarity of an Arabic skeleton part and a Latin part; None unless exactly one is one.
+
+    Skeletons are short (Ali is "l", Issam and Osama are both "sm"), so equality counts in
+    full only from three consonants; unequal skeletons count when one class apart in a long one.
+    """
+    marked_a = a.startswith(SKELETON_MARK)
+    if marked_a == b.startswith(SKELETON_MARK):
+        return None
+    skeleton, latin = (a[1:], b) if marked_a else (b[1:], a)
+    other = latin_skeleton(latin)
+    if not skeleton or not other:
+        return 0.0
+    if skeletons_match(skeleton, other):
+        return _SKELETON_EQUAL[min(len(skeleton), 3)]
+    if min(len(skeleton), len(other)) < 4:
+        return 0.0
+    raw = JaroWinkler.normalized_similarity(plain_skeleton(skeleton), other)
+    return max(0.0, (raw - 0.85) / 0.15)
+
+
+def _merge_for_skeleton(latin: tuple[str, ...], marked: tuple[str, ...]) -> tuple[str, ...]:
+    """Join neighbouring Latin parts whose skeleton the Arabic side writes as one word
+    ("ali reza" vs علیرضا, "mohammad hossein" vs محمدحسین)."""
+    skeletons = [m[1:] for m in marked if m.startswith(SKELETON_MARK)]
+    if len(latin) < 2 or not skeletons:
+        return latin
+    merged: list[str] = []
+    i = 0
+    while i < len(latin):
+        if i + 1 < len(latin):
+            alone = latin_skeleton(latin[i])
+            # Skeletons joined, and the joined word's own (mohammad+hossein must not read "dh").
+            joined = (
+                alone + latin_skeleton(latin[i + 1]),
+                latin_skeleton(latin[i] + "-" + latin[i + 1]),
+            )
+            if not any(skeletons_match(s, alone) for s in skeletons) and any(
+                skeletons_match(s, j) for s in skeletons for j in joined
+            ):
+                merged.append(latin[i] + "-" + latin[i + 1])  # "-": no digraph across the join
+                i += 2
+                continue
+        merged.append(latin[i])
+        i += 1
+    return tuple(merged)
+
+
+def _has_skeleton(parts: tuple[str, ...]) -> bool:
+    return any(p.startswith(SKELETON_MARK) for p in parts)
+
+
 @cache
 def _generic_phrases() -> dict[int, frozenset[tuple[str, ...]]]:
     """Generic transliterated company phrases by length (see data/match_generic_phrases.tsv)."""
@@ -101,6 +159,19 @@ def _generic_phrases() -> dict[int, frozenset[tuple[str, ...]]]:
         phrase = tuple(line.split("\t")[0].split())
         by_length.setdefault(len(phrase), set()).add(phrase)
     return {n: frozenset(p) for n, p in sorted(by_length.items(), reverse=True)}
+
+
+@cache
+def _patronymic_suffixes() -> tuple[str, ...]:
+    """Patronymic endings (see data/match_patronymic_suffixes.tsv), longest first."""
+    text = files("scrutiny.data").joinpath(_PATRONYMIC_FILE).read_text(encoding="utf-8")
+    lines = (line.split("\t")[0].strip() for line in text.splitlines() if not line.startswith("#"))
+    return tuple(sorted((s for s in lines if s), key=len, reverse=True))
+
+
+@cache
+def _is_patronymic(token: str) -> bool:
+    return len(token) >= _PATRONYMIC_MIN_LEN and token.endswith(_patronymic_suffixes())
 
 
 @cache
@@ -126,6 +197,8 @@ def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[fl
             weights[i] *= _GENERIC_FACTOR
         elif len(parts) > 1 and _is_generic_word(part):
             weights[i] *= _GENERIC_WORD_FACTOR
+        elif len(parts) > 2 and _is_patronymic(part):
+            weights[i] *= _PATRONYMIC_FACTOR
     return weights
 
 
@@ -169,6 +242,7 @@ def name_logit_bounds(
     token_ids: list[int] = []
     lengths: list[int] = []
     c_w_all: list[float] = []
+    skeletal = [_has_skeleton(form.core) for form in list_forms]
     for form in list_forms:
         lengths.append(len(form.core))
         c_w_all.extend(weights_of(form.core))
@@ -188,8 +262,8 @@ def name_logit_bounds(
     joined = [{a + b for a, b in pairwise(form.core)} for form in list_forms]
     for qi, query in enumerate(query_forms):
         q = query.core
-        if not q:
-            continue
+        if not q or _has_skeleton(q):
+            continue  # Arabic skeletons are compared by class, which the bound does not model
         raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
         raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
         sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
@@ -224,6 +298,7 @@ def name_logit_bounds(
                 or (query.korean is not None and query.korean == form.korean)
                 or not q_joined.isdisjoint(c)
                 or not q_set.isdisjoint(joined[f])
+                or skeletal[f]
             ):
                 skip[f] = True
                 continue
@@ -279,6 +354,13 @@ def align(
     """
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
+    if _has_skeleton(q) != _has_skeleton(c):
+        # The skeleton drops the article from the Arabic word; drop it from the Latin side.
+        q = tuple(t for t in q if t not in _ARTICLES) or q
+        c = tuple(t for t in c if t not in _ARTICLES) or c
+        q, c = (
+            (q, _merge_for_skeleton(c, q)) if _has_skeleton(q) else (_merge_for_skeleton(q, c), c)
+        )
     korean_equal = query.korean is not None and query.korean == name.korean
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
@@ -291,6 +373,13 @@ def align(
         pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
+        direct: dict[tuple[int, int], float] = {}
+        if _has_skeleton(q) != _has_skeleton(c):
+            for i, a in enumerate(q):
+                for j, b in enumerate(c):
+                    value = _skeleton_similarity(a, b)
+                    if value is not None:
+                        direct[i, j] = matrix[i][j] = value
         # Greedy one-to-one assignment, most similar parts first.
         ranked = sorted(
             ((row[j], i, j) for i, row in enumerate(matrix) for j in range(len(c))),
@@ -300,7 +389,7 @@ def align(
         for raw, i, j in ranked:
             if i in used_q or j in used_c:
                 continue
-            sim = _part_similarity(q[i], c[j], raw)
+            sim = direct[i, j] if (i, j) in direct else _part_similarity(q[i], c[j], raw)
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
