@@ -25,6 +25,7 @@ from scrutiny.match.forms import SKELETON_MARK, Form
 from scrutiny.match.index import EntityRecord
 from scrutiny.text.arabic import latin_skeleton, plain_skeleton, skeletons_match
 from scrutiny.text.orgforms import token_weight_class
+from scrutiny.text.phonetic import spelling_key
 
 NAME_FEATURES = (
     "query_coverage",  # IDF-weighted share of the query's name parts matched
@@ -60,6 +61,8 @@ _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name part
 _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
+_SPELLING_MIN = 0.9  # spelling keys this close stand for a romanisation variant ...
+_SPELLING_CAP = 0.97  # ... counted as at most this raw similarity (strong, not identical)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -89,6 +92,11 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         # One letter apart is another name for syllables (jun/jin, fei/wei, ali/ari); the
         # spelling variants that matter (Ri/Li, Pak/Bak) are equal through the Korean key.
         return 0.0
+    if raw < _SPELLING_CAP:
+        # Romanisation conventions (Jefimow / Yefimov, Chaiko / Chayko, Alexander / Aleksandr).
+        keyed = JaroWinkler.normalized_similarity(spelling_key(a), spelling_key(b))
+        if keyed >= _SPELLING_MIN:
+            raw = max(raw, min(_SPELLING_CAP, keyed))
     if _PHONETIC_MIN_RAW <= raw < 0.9:
         code = _text.phonetic(a)
         if code and code == _text.phonetic(b):
@@ -256,6 +264,7 @@ def name_logit_bounds(
     c_w = np.asarray(c_w_all)
     c_sum = np.add.reduceat(c_w, starts)
     words = list(vocab)
+    word_keys = [spelling_key(t) for t in words]
     v_len = np.fromiter((len(t) for t in words), dtype=np.int64, count=len(words))
     v_digit = np.fromiter((t.isdigit() for t in words), dtype=bool, count=len(words))
     signs = [w > 0 for w in name_weights]
@@ -265,6 +274,10 @@ def name_logit_bounds(
         if not q or _has_skeleton(q):
             continue  # Arabic skeletons are compared by class, which the bound does not model
         raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
+        keyed = process.cdist(
+            [spelling_key(t) for t in q], word_keys, scorer=JaroWinkler.normalized_similarity
+        ).astype(np.float64)
+        raw = np.maximum(raw, np.where(keyed >= _SPELLING_MIN, np.minimum(_SPELLING_CAP, keyed), 0))
         raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
         sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
         q_len = np.asarray([len(t) for t in q])
@@ -371,7 +384,9 @@ def align(
         c_sim = [1.0] * len(c)
         used_q = set(range(len(q)))
         pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
-    elif q and c:
+    elif q and c and not (_has_skeleton(q) and _has_skeleton(c)):
+        # (Two skeletons are never aligned: between two Arabic-script names the ICU readings
+        # keep the vowels the skeletons drop, so skeleton pairs would only add false matches.)
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
         direct: dict[tuple[int, int], float] = {}
         if _has_skeleton(q) != _has_skeleton(c):

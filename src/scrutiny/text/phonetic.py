@@ -116,3 +116,50 @@ def phonetic_key(token: str) -> str:
 def _same_run(word: str, i: int) -> bool:
     """True when no vowel separates position i from the previous consonant (doubled letters)."""
     return word[i - 1] not in _VOWELS
+
+
+# Latin spellings of one East European name differ by convention rather than by sound: English
+# (Yuriy Yefimov Tkachyov), German (Juri Jefimow Tkatschow), Scandinavian (Jurij Tjemezov),
+# Czech/ICU (Jurij Tkačev -> tkacev), BGN/PCGN (Yuriy Chayko). The spelling key rewrites each into
+# one convention, vowels kept (unlike `phonetic_key`): Alexander -> aleksander, Chaiko = Chayko,
+# Jefimow = Yefimov = Efimov. Order matters: longer spellings first.
+_SPELLING_STEPS: tuple[tuple[str, str], ...] = (
+    ("x", "ks"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("kh", "h"),
+    ("tsch", "ch"),
+    ("tch", "ch"),
+    ("sch", "sh"),
+    ("tj", "ch"),
+    ("sj", "sh"),
+    ("j", "y"),
+    ("yo", "e"),
+    ("io", "e"),
+    ("ye", "e"),
+    ("ie", "e"),
+    ("yu", "u"),
+    ("iu", "u"),
+    ("ya", "a"),
+    ("ia", "a"),
+    ("y", "i"),
+    ("ii", "i"),
+)
+
+
+@lru_cache(maxsize=300_000)
+def spelling_key(token: str) -> str:
+    """One spelling of a romanised (mostly East Slavic) name part, for comparing spellings.
+
+    ``spelling_key("Jefimow") == spelling_key("Yefimov") == spelling_key("efimov")``;
+    ``spelling_key("Tkachyov") == spelling_key("tkachev")``. Not a phonetic code: vowels stay,
+    so Hassan and Hussein keep apart.
+    """
+    key = token.lower()
+    for spelling, value in _SPELLING_STEPS:
+        key = key.replace(spelling, value)
+    out: list[str] = []
+    for ch in key:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
