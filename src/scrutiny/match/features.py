@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from typing import Any
@@ -104,6 +104,7 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
 
 
+@lru_cache(maxsize=1 << 18)
 def _skeleton_similarity(a: str, b: str) -> float | None:
     """Similarity of an Arabic skeleton part and a Latin part; None unless exactly one is one.
 
@@ -131,6 +132,15 @@ def _merge_for_skeleton(latin: tuple[str, ...], marked: tuple[str, ...]) -> tupl
     skeletons = [m[1:] for m in marked if m.startswith(SKELETON_MARK)]
     if len(latin) < 2 or not skeletons:
         return latin
+    # A skeleton class is one letter, so only skeletons of equal length can match: a cheap
+    # filter before the regular expressions (this runs for every Latin name an Arabic one meets).
+    by_length: dict[int, list[str]] = {}
+    for skeleton in skeletons:
+        by_length.setdefault(len(skeleton), []).append(skeleton)
+
+    def matches(latin_skel: str) -> bool:
+        return any(skeletons_match(s, latin_skel) for s in by_length.get(len(latin_skel), ()))
+
     merged: list[str] = []
     i = 0
     while i < len(latin):
@@ -141,9 +151,7 @@ def _merge_for_skeleton(latin: tuple[str, ...], marked: tuple[str, ...]) -> tupl
                 alone + latin_skeleton(latin[i + 1]),
                 latin_skeleton(latin[i] + "-" + latin[i + 1]),
             )
-            if not any(skeletons_match(s, alone) for s in skeletons) and any(
-                skeletons_match(s, j) for s in skeletons for j in joined
-            ):
+            if not matches(alone) and (matches(joined[0]) or matches(joined[1])):
                 merged.append(latin[i] + "-" + latin[i + 1])  # "-": no digraph across the join
                 i += 2
                 continue
