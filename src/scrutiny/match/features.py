@@ -235,6 +235,28 @@ def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, .
     return tuple(merged)
 
 
+def _latin_sim(
+    q: tuple[str, ...],
+    words: list[str],
+    word_keys: list[str],
+    v_len: np.ndarray,
+    v_digit: np.ndarray,
+) -> np.ndarray:
+    """Upper bounds of `_part_similarity` of each query part x each vocabulary word."""
+    raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
+    keyed = process.cdist(
+        [spelling_key(t) for t in q], word_keys, scorer=JaroWinkler.normalized_similarity
+    ).astype(np.float64)
+    raw = np.maximum(raw, np.where(keyed >= _SPELLING_MIN, np.minimum(_SPELLING_CAP, keyed), 0))
+    raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
+    sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+    q_len = np.asarray([len(t) for t in q])
+    q_digit = np.asarray([t.isdigit() for t in q])
+    zero = (np.minimum.outer(q_len, v_len) <= _SHORT_PART) | q_digit[:, None] | v_digit
+    sim[zero] = 0.0
+    return sim
+
+
 def name_logit_bounds(
     query_forms: tuple[Form, ...],
     list_forms: list[Form],
@@ -279,24 +301,23 @@ def name_logit_bounds(
     joined = [{a + b for a, b in pairwise(form.core)} for form in list_forms]
     for qi, query in enumerate(query_forms):
         q = query.core
-        if not q or _has_skeleton(q):
-            continue  # Arabic skeletons are compared by class, which the bound does not model
-        raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
-        keyed = process.cdist(
-            [spelling_key(t) for t in q], word_keys, scorer=JaroWinkler.normalized_similarity
-        ).astype(np.float64)
-        raw = np.maximum(raw, np.where(keyed >= _SPELLING_MIN, np.minimum(_SPELLING_CAP, keyed), 0))
-        raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
-        sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
-        q_len = np.asarray([len(t) for t in q])
-        q_digit = np.asarray([t.isdigit() for t in q])
-        zero = (np.minimum.outer(q_len, v_len) <= _SHORT_PART) | q_digit[:, None] | v_digit
-        sim[zero] = 0.0
+        if not q:
+            continue
+        skeleton_query = _has_skeleton(q)
+        if skeleton_query:
+            # Arabic skeleton parts: the similarities `align` uses, exactly (cached per pair);
+            # skeletal list names (None) are skipped below.
+            sim = np.asarray(
+                [[_skeleton_similarity(t, w) or 0.0 for w in words] for t in q], dtype=np.float64
+            )
+        else:
+            sim = _latin_sim(q, words, word_keys, v_len, v_digit)
         for i, token in enumerate(q):
             j = vocab.get(token)
             if j is not None:
                 sim[i, j] = 1.0
         m = sim[:, idx]
+        q_len = np.asarray([len(t) for t in q])
         q_row = np.maximum.reduceat(m, starts, axis=1)
         c_col = m.max(axis=0)
         q_w = np.asarray(weights_of(q))
@@ -320,6 +341,11 @@ def name_logit_bounds(
                 or not q_joined.isdisjoint(c)
                 or not q_set.isdisjoint(joined[f])
                 or skeletal[f]
+                or (
+                    # Parts `align` drops or joins against a skeleton: no cheap bound.
+                    skeleton_query
+                    and (not _ARTICLES.isdisjoint(c) or _merge_for_skeleton(c, q) != c)
+                )
             ):
                 skip[f] = True
                 continue
