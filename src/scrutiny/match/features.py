@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from itertools import pairwise
 from typing import Any
@@ -21,11 +21,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from scrutiny.match import _text
-from scrutiny.match.forms import SKELETON_MARK, Form
+from scrutiny.match.forms import Form
 from scrutiny.match.index import EntityRecord
-from scrutiny.text.arabic import latin_skeleton, plain_skeleton, skeletons_match
 from scrutiny.text.orgforms import token_weight_class
-from scrutiny.text.phonetic import spelling_key
 
 NAME_FEATURES = (
     "query_coverage",  # IDF-weighted share of the query's name parts matched
@@ -61,16 +59,9 @@ _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name part
 _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
-_SPELLING_MIN = 0.9  # spelling keys this close stand for a romanisation variant ...
-_SPELLING_CAP = 0.97  # ... counted as at most this raw similarity (strong, not identical)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
-_PATRONYMIC_FILE = "match_patronymic_suffixes.tsv"
-_PATRONYMIC_FACTOR = 0.3  # a patronymic is often left out on one side: weak evidence
-_PATRONYMIC_MIN_LEN = 7  # ending + a stem; "ich" alone is not a patronymic
-_ARTICLES = frozenset(["al", "el"])  # the Arabic article written apart (AL-ZAFIR)
-_SKELETON_EQUAL = {1: 0.5, 2: 0.85, 3: 1.0}  # by skeleton length (3 = three or more)
 
 
 @dataclass
@@ -92,76 +83,11 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         # One letter apart is another name for syllables (jun/jin, fei/wei, ali/ari); the
         # spelling variants that matter (Ri/Li, Pak/Bak) are equal through the Korean key.
         return 0.0
-    if raw < _SPELLING_CAP:
-        # Romanisation conventions (Jefimow / Yefimov, Chaiko / Chayko, Alexander / Aleksandr).
-        keyed = JaroWinkler.normalized_similarity(spelling_key(a), spelling_key(b))
-        if keyed >= _SPELLING_MIN:
-            raw = max(raw, min(_SPELLING_CAP, keyed))
     if _PHONETIC_MIN_RAW <= raw < 0.9:
         code = _text.phonetic(a)
         if code and code == _text.phonetic(b):
             raw = 0.9
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
-
-
-@lru_cache(maxsize=1 << 18)
-def _skeleton_similarity(a: str, b: str) -> float | None:
-    """Similarity of an Arabic skeleton part and a Latin part; None unless exactly one is one.
-
-    Skeletons are short (Ali is "l", Issam and Osama are both "sm"), so equality counts in
-    full only from three consonants; unequal skeletons count when one class apart in a long one.
-    """
-    marked_a = a.startswith(SKELETON_MARK)
-    if marked_a == b.startswith(SKELETON_MARK):
-        return None
-    skeleton, latin = (a[1:], b) if marked_a else (b[1:], a)
-    other = latin_skeleton(latin)
-    if not skeleton or not other:
-        return 0.0
-    if skeletons_match(skeleton, other):
-        return _SKELETON_EQUAL[min(len(skeleton), 3)]
-    if min(len(skeleton), len(other)) < 4:
-        return 0.0
-    raw = JaroWinkler.normalized_similarity(plain_skeleton(skeleton), other)
-    return max(0.0, (raw - 0.85) / 0.15)
-
-
-def _merge_for_skeleton(latin: tuple[str, ...], marked: tuple[str, ...]) -> tuple[str, ...]:
-    """Join neighbouring Latin parts whose skeleton the Arabic side writes as one word
-    ("ali reza" vs علیرضا, "mohammad hossein" vs محمدحسین)."""
-    skeletons = [m[1:] for m in marked if m.startswith(SKELETON_MARK)]
-    if len(latin) < 2 or not skeletons:
-        return latin
-    # A skeleton class is one letter, so only skeletons of equal length can match: a cheap
-    # filter before the regular expressions (this runs for every Latin name an Arabic one meets).
-    by_length: dict[int, list[str]] = {}
-    for skeleton in skeletons:
-        by_length.setdefault(len(skeleton), []).append(skeleton)
-
-    def matches(latin_skel: str) -> bool:
-        return any(skeletons_match(s, latin_skel) for s in by_length.get(len(latin_skel), ()))
-
-    merged: list[str] = []
-    i = 0
-    while i < len(latin):
-        if i + 1 < len(latin):
-            alone = latin_skeleton(latin[i])
-            # Skeletons joined, and the joined word's own (mohammad+hossein must not read "dh").
-            joined = (
-                alone + latin_skeleton(latin[i + 1]),
-                latin_skeleton(latin[i] + "-" + latin[i + 1]),
-            )
-            if not matches(alone) and (matches(joined[0]) or matches(joined[1])):
-                merged.append(latin[i] + "-" + latin[i + 1])  # "-": no digraph across the join
-                i += 2
-                continue
-        merged.append(latin[i])
-        i += 1
-    return tuple(merged)
-
-
-def _has_skeleton(parts: tuple[str, ...]) -> bool:
-    return any(p.startswith(SKELETON_MARK) for p in parts)
 
 
 @cache
@@ -175,19 +101,6 @@ def _generic_phrases() -> dict[int, frozenset[tuple[str, ...]]]:
         phrase = tuple(line.split("\t")[0].split())
         by_length.setdefault(len(phrase), set()).add(phrase)
     return {n: frozenset(p) for n, p in sorted(by_length.items(), reverse=True)}
-
-
-@cache
-def _patronymic_suffixes() -> tuple[str, ...]:
-    """Patronymic endings (see data/match_patronymic_suffixes.tsv), longest first."""
-    text = files("scrutiny.data").joinpath(_PATRONYMIC_FILE).read_text(encoding="utf-8")
-    lines = (line.split("\t")[0].strip() for line in text.splitlines() if not line.startswith("#"))
-    return tuple(sorted((s for s in lines if s), key=len, reverse=True))
-
-
-@cache
-def _is_patronymic(token: str) -> bool:
-    return len(token) >= _PATRONYMIC_MIN_LEN and token.endswith(_patronymic_suffixes())
 
 
 @cache
@@ -213,8 +126,6 @@ def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[fl
             weights[i] *= _GENERIC_FACTOR
         elif len(parts) > 1 and _is_generic_word(part):
             weights[i] *= _GENERIC_WORD_FACTOR
-        elif len(parts) > 2 and _is_patronymic(part):
-            weights[i] *= _PATRONYMIC_FACTOR
     return weights
 
 
@@ -233,28 +144,6 @@ def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, .
             merged.append(left[i])
             i += 1
     return tuple(merged)
-
-
-def _latin_sim(
-    q: tuple[str, ...],
-    words: list[str],
-    word_keys: list[str],
-    v_len: np.ndarray,
-    v_digit: np.ndarray,
-) -> np.ndarray:
-    """Upper bounds of `_part_similarity` of each query part x each vocabulary word."""
-    raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
-    keyed = process.cdist(
-        [spelling_key(t) for t in q], word_keys, scorer=JaroWinkler.normalized_similarity
-    ).astype(np.float64)
-    raw = np.maximum(raw, np.where(keyed >= _SPELLING_MIN, np.minimum(_SPELLING_CAP, keyed), 0))
-    raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
-    sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
-    q_len = np.asarray([len(t) for t in q])
-    q_digit = np.asarray([t.isdigit() for t in q])
-    zero = (np.minimum.outer(q_len, v_len) <= _SHORT_PART) | q_digit[:, None] | v_digit
-    sim[zero] = 0.0
-    return sim
 
 
 def name_logit_bounds(
@@ -280,7 +169,6 @@ def name_logit_bounds(
     token_ids: list[int] = []
     lengths: list[int] = []
     c_w_all: list[float] = []
-    skeletal = [_has_skeleton(form.core) for form in list_forms]
     for form in list_forms:
         lengths.append(len(form.core))
         c_w_all.extend(weights_of(form.core))
@@ -294,7 +182,6 @@ def name_logit_bounds(
     c_w = np.asarray(c_w_all)
     c_sum = np.add.reduceat(c_w, starts)
     words = list(vocab)
-    word_keys = [spelling_key(t) for t in words]
     v_len = np.fromiter((len(t) for t in words), dtype=np.int64, count=len(words))
     v_digit = np.fromiter((t.isdigit() for t in words), dtype=bool, count=len(words))
     signs = [w > 0 for w in name_weights]
@@ -303,21 +190,18 @@ def name_logit_bounds(
         q = query.core
         if not q:
             continue
-        skeleton_query = _has_skeleton(q)
-        if skeleton_query:
-            # Arabic skeleton parts: the similarities `align` uses, exactly (cached per pair);
-            # skeletal list names (None) are skipped below.
-            sim = np.asarray(
-                [[_skeleton_similarity(t, w) or 0.0 for w in words] for t in q], dtype=np.float64
-            )
-        else:
-            sim = _latin_sim(q, words, word_keys, v_len, v_digit)
+        raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
+        raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
+        sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+        q_len = np.asarray([len(t) for t in q])
+        q_digit = np.asarray([t.isdigit() for t in q])
+        zero = (np.minimum.outer(q_len, v_len) <= _SHORT_PART) | q_digit[:, None] | v_digit
+        sim[zero] = 0.0
         for i, token in enumerate(q):
             j = vocab.get(token)
             if j is not None:
                 sim[i, j] = 1.0
         m = sim[:, idx]
-        q_len = np.asarray([len(t) for t in q])
         q_row = np.maximum.reduceat(m, starts, axis=1)
         c_col = m.max(axis=0)
         q_w = np.asarray(weights_of(q))
@@ -340,12 +224,6 @@ def name_logit_bounds(
                 or (query.korean is not None and query.korean == form.korean)
                 or not q_joined.isdisjoint(c)
                 or not q_set.isdisjoint(joined[f])
-                or skeletal[f]
-                or (
-                    # Parts `align` drops or joins against a skeleton: no cheap bound.
-                    skeleton_query
-                    and (not _ARTICLES.isdisjoint(c) or _merge_for_skeleton(c, q) != c)
-                )
             ):
                 skip[f] = True
                 continue
@@ -401,13 +279,6 @@ def align(
     """
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
-    if _has_skeleton(q) != _has_skeleton(c):
-        # The skeleton drops the article from the Arabic word; drop it from the Latin side.
-        q = tuple(t for t in q if t not in _ARTICLES) or q
-        c = tuple(t for t in c if t not in _ARTICLES) or c
-        q, c = (
-            (q, _merge_for_skeleton(c, q)) if _has_skeleton(q) else (_merge_for_skeleton(q, c), c)
-        )
     korean_equal = query.korean is not None and query.korean == name.korean
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
@@ -418,17 +289,8 @@ def align(
         c_sim = [1.0] * len(c)
         used_q = set(range(len(q)))
         pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
-    elif q and c and not (_has_skeleton(q) and _has_skeleton(c)):
-        # (Two skeletons are never aligned: between two Arabic-script names the ICU readings
-        # keep the vowels the skeletons drop, so skeleton pairs would only add false matches.)
+    elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
-        direct: dict[tuple[int, int], float] = {}
-        if _has_skeleton(q) != _has_skeleton(c):
-            for i, a in enumerate(q):
-                for j, b in enumerate(c):
-                    value = _skeleton_similarity(a, b)
-                    if value is not None:
-                        direct[i, j] = matrix[i][j] = value
         # Greedy one-to-one assignment, most similar parts first.
         ranked = sorted(
             ((row[j], i, j) for i, row in enumerate(matrix) for j in range(len(c))),
@@ -438,7 +300,7 @@ def align(
         for raw, i, j in ranked:
             if i in used_q or j in used_c:
                 continue
-            sim = direct[i, j] if (i, j) in direct else _part_similarity(q[i], c[j], raw)
+            sim = _part_similarity(q[i], c[j], raw)
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim

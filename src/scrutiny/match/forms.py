@@ -6,24 +6,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from scrutiny.match import _text
-from scrutiny.text.arabic import arabic_skeleton, is_arabic_letter
 
 MAX_TOKENS = 12
-SKELETON_MARK = "~"
-"""Prefix of a part that is the consonant skeleton of an Arabic-script word (see
-`scrutiny.text.arabic`); features compare it with the skeleton of the other side's part."""
-
-
-def _skeleton_reading(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """The Arabic-script parts of a name as consonant skeletons; () when it has none."""
-    if not any(is_arabic_letter(ch) for token in tokens for ch in token):
-        return ()
-    out = []
-    for token in tokens:
-        skeleton = arabic_skeleton(token) if any(is_arabic_letter(c) for c in token) else ""
-        if skeleton:
-            out.append(SKELETON_MARK + skeleton)
-    return tuple(out)
 
 
 class Form(NamedTuple):
@@ -54,11 +38,6 @@ def name_forms(text: str) -> tuple[Form, ...]:
                 readings.append(latin_tokens)
         if not readings and tokens:
             readings.append(tokens)
-        # ICU gives Arabic as bare consonants ("mhmd"), far from every Latin spelling of it
-        # ("Mohammed"); the skeleton reading is compared consonant class by consonant class.
-        skeleton = _skeleton_reading(tokens)
-        if skeleton:
-            readings.append(skeleton)
     forms: list[Form] = []
     for reading in readings:
         reading = reading[:MAX_TOKENS]
