@@ -24,7 +24,6 @@ build or the query loop and prints the top frames.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import resource
 import statistics
@@ -38,29 +37,9 @@ from typing import Any
 
 import orjson
 
+from bench.bench_match import load_queries
+
 ROOT = Path(__file__).resolve().parents[1]
-EVAL_OUT = ROOT / "eval" / "out"
-
-
-def load_queries(limit: int) -> list[dict[str, str]]:
-    """Faker names and list-derived designees, interleaved."""
-    with (EVAL_OUT / "clean_names.csv").open(encoding="utf-8") as handle:
-        clean = [
-            {"name": r["name"], "schema": r["schema"], "birth_date": ""}
-            for r in csv.DictReader(handle)
-        ]
-    with (EVAL_OUT / "e2e_queries.csv").open(encoding="utf-8") as handle:
-        designees = [
-            {"name": r["name"], "schema": r["schema"], "birth_date": r["birth_date"]}
-            for r in csv.DictReader(handle)
-        ]
-    mixed: list[dict[str, str]] = []
-    for i in range(max(len(clean), len(designees))):
-        if i < len(designees):
-            mixed.append(designees[i])
-        if i < len(clean):
-            mixed.append(clean[i])
-    return mixed[:limit]
 
 
 def _query(row: dict[str, str]) -> Any:
@@ -96,7 +75,7 @@ def child_rss(index_dir: Path, queries: int) -> float:
     code = (
         "import sys\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from bench.bench_profile_match import load_queries, _query\n"
+        "from bench.bench_match import load_queries\nfrom bench.bench_profile_match import _query\n"
         "from scrutiny.match import Matcher\n"
         f"m = Matcher.load({str(index_dir)!r})\n"
         f"for r in load_queries({queries}): m.screen(_query(r))\n"
