@@ -34,12 +34,13 @@ import ahocorasick
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from scrutiny.match import _text, ids
+from scrutiny.match import ids
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Query
 from scrutiny.model import EntityType, IdKind
 from scrutiny.payments.crypto import ADDRESS_TOKEN, CryptoIndex
 from scrutiny.payments.vessels import VesselBook, VesselRef, mmsi_numbers, vessel_mentions
+from scrutiny.text.normalize import fold
 
 SEED_MIN_LEN = 4  # shorter tokens propose too many names to confirm
 SEED_MAX_NAMES = 40  # a token in more names than this is not distinctive enough to seed
@@ -75,7 +76,7 @@ def words(text: str) -> list[tuple[str, int, int]]:
     """
     result: list[tuple[str, int, int]] = []
     for chunk in re.finditer(r"\S+", text):
-        for piece in _PIECES.findall(_text.fold(chunk.group()).replace(" ", "")):
+        for piece in _PIECES.findall(fold(chunk.group()).replace(" ", "")):
             result.append((piece, chunk.start(), chunk.end()))
     return result
 
