@@ -71,7 +71,11 @@ class ScoreModel:
         return sum(w * x for w, x in zip(self.weights, name_values, strict=False))
 
     def probability(self, values: list[float]) -> float:
-        return sigmoid(self.logit(values))
+        return self.probability_of_logit(self.logit(values))
+
+    def probability_of_logit(self, logit: float) -> float:
+        """The calibrated score of a logit (every path from features to a score goes here)."""
+        return sigmoid(logit)
 
     def contributions(self, values: list[float]) -> dict[str, float]:
         """Each non-zero feature's share of the logit, for explanations."""
