@@ -4,8 +4,12 @@
 - Hangul: personal names syllable by syllable in the DPRK list style and in Revised
   Romanization (``scrutiny.text.hangul``); other words whole through ko_pron.
 - Han: pinyin, Wade-Giles and the Sino-Korean readings (``scrutiny.text.chinese``).
-- Everything else (Cyrillic, Arabic, Greek, Hebrew, Thai, Kana ...): ICU ``Any-Latin;
-  Latin-ASCII``, plus BGN/PCGN for Russian, the system sanctions lists mostly follow. Without
+- Cyrillic: per language (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, Macedonian) in the
+  English-style system the lists use and in the j-based central European one
+  (``scrutiny.text.cyrillic``).
+- Arabic script (Arabic, Persian): common names from a table of their list spellings, other
+  words with guessed short vowels (``scrutiny.text.arabic``).
+- Everything else (Greek, Hebrew, Thai, Kana ...): ICU ``Any-Latin; Latin-ASCII``. Without
   PyICU the ``anyascii`` tables are used instead.
 
 A text that mixes scripts is cut into runs; each non-Latin run is transliterated on its own and
@@ -18,14 +22,19 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from itertools import product
 
-from scrutiny.text import chinese, hangul
+from scrutiny.text import arabic, chinese, cyrillic, hangul
 from scrutiny.text.normalize import MAX_NAME_CHARS, char_script, is_latin
 
 MAX_FORMS = 6
 """Most Latin forms returned for one text."""
 
-# Scripts whose letters ICU's Any-Latin does well; Hangul and Han have their own functions.
-_ICU_EXTRA = {"Cyrl": "Russian-Latin/BGN; Latin-ASCII"}
+# Scripts with their own readings here; ICU's Any-Latin does the rest.
+_OWN: dict[str, Callable[[str], list[str]]] = {
+    "Hang": hangul.hangul_forms,
+    "Hani": chinese.han_readings,
+    "Cyrl": cyrillic.cyrillic_forms,
+    "Arab": arabic.arabic_forms,
+}
 
 
 @cache
@@ -55,15 +64,10 @@ def _any_latin(text: str, rule: str = "Any-Latin; Latin-ASCII") -> str:
 
 
 def _run_forms(run: str, script: str) -> list[str]:
-    if script == "Hang":
-        return hangul.hangul_forms(run)
-    if script == "Hani":
-        return chinese.han_readings(run)
-    forms = [_any_latin(run)]
-    rule = _ICU_EXTRA.get(script)
-    if rule and _icu(rule) is not None:
-        forms.append(_any_latin(run, rule))
-    return forms
+    own = _OWN.get(script)
+    if own is not None:
+        return own(run)
+    return [_any_latin(run)]
 
 
 def _runs(text: str) -> list[tuple[str, str]]:
@@ -111,6 +115,8 @@ def _latin_forms(text: str) -> tuple[str, ...]:
     if is_latin(text):
         return (text,)
     choices: list[list[str]] = []
+    if max(text) >= "\u0400" and any("\u0400" <= ch <= "\u04ff" for ch in text):
+        text = cyrillic.fix_homoglyphs(text)
     for run, script in _runs(text):
         if script == "Latn":
             choices.append([run])

@@ -1,0 +1,216 @@
+"""Latin readings of Arabic-script names in the spellings the lists use (Mohammad, Hussein, Khalid).
+
+Arabic script leaves short vowels unwritten, so ICU's Any-Latin gives bare consonants
+("محمد" → "mhmd", "عدنان" → "ʿdnan") that no string similarity brings close to "Mohammad" or
+"Adnan". This module reads a name word by word:
+
+1. Common given names and name words (Mohammad, Abdullah, Hossein, Reza, bin, Abu ...) come
+   from a table of their usual English list spellings, data/text_arabic_names.tsv, with an
+   Arabic and a Persian column: the same letters are "Hussein" in an Arab name and "Hossein"
+   in an Iranian one. A text is read as Persian when it has Persian letters (پ چ ژ گ ک ی).
+2. The article is written apart ("الأسد" → "al assad", as the lists write AL-ASSAD), "عبد" +
+   the next word becomes "abdul" + that word (عبد الرحمن → "abdul rahman"; the matcher joins
+   neighbouring parts, so Abdulrahman meets it too).
+3. Other words letter by letter, with the short vowels the script does not write guessed the way
+   names are mostly vocalised: "a" where two consonants would otherwise start a word or end
+   it (بركات → "barkat", حسن → "hasan"), "i" after a long a in the fāʿil pattern
+   (خالد → "khalid", طاهر → "tahir"); و and ي are read as vowels between consonants.
+
+Guessed vowels are often wrong in detail (Barakat, Hassan); what they give is a spelling with
+the right consonants and about the right length, which is what the matcher's part similarity
+and phonetic key need.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache, lru_cache
+from importlib.resources import files
+
+_NAMES = "text_arabic_names.tsv"
+
+_PERSIAN = frozenset("پچژگکیۀ")
+
+# Letter -> (Arabic reading, Persian reading). "" = silent consonant (carries a guessed vowel).
+_CONSONANTS: dict[str, tuple[str, str]] = {
+    "ب": ("b", "b"),
+    "پ": ("p", "p"),
+    "ت": ("t", "t"),
+    "ث": ("th", "s"),
+    "ج": ("j", "j"),
+    "چ": ("ch", "ch"),
+    "ح": ("h", "h"),
+    "خ": ("kh", "kh"),
+    "د": ("d", "d"),
+    "ذ": ("dh", "z"),
+    "ر": ("r", "r"),
+    "ز": ("z", "z"),
+    "ژ": ("zh", "zh"),
+    "س": ("s", "s"),
+    "ش": ("sh", "sh"),
+    "ص": ("s", "s"),
+    "ض": ("d", "z"),
+    "ط": ("t", "t"),
+    "ظ": ("z", "z"),
+    "ع": ("", ""),
+    "غ": ("gh", "gh"),
+    "ف": ("f", "f"),
+    "ق": ("q", "gh"),
+    "ك": ("k", "k"),
+    "ک": ("k", "k"),
+    "گ": ("g", "g"),
+    "ل": ("l", "l"),
+    "م": ("m", "m"),
+    "ن": ("n", "n"),
+    "ه": ("h", "h"),
+    "ء": ("", ""),
+    "ؤ": ("", ""),
+    "ئ": ("", ""),
+    "ڤ": ("v", "v"),
+}
+_ALIFS = frozenset("اأإآٱ")
+_WAW = "و"
+_YEHS = frozenset("يیى")
+_TA_MARBUTA = "ة"
+_KEY = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه"}
+)
+_ARTICLE = "ال"
+_ABD = "عبد"
+
+
+def is_persian(text: str) -> bool:
+    """True when the text has letters only Persian (and Dari, Urdu) write."""
+    return not _PERSIAN.isdisjoint(text)
+
+
+@cache
+def _names() -> dict[str, tuple[str, str]]:
+    """Normalised Arabic-script word -> (Arabic-name spelling, Persian-name spelling)."""
+    raw = files("scrutiny.data").joinpath(_NAMES).read_text(encoding="utf-8")
+    table: dict[str, tuple[str, str]] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("word\t"):
+            continue
+        parts = line.split("\t")
+        if len(parts) not in (2, 3):
+            raise ValueError(f"{_NAMES}:{number}: expected 2 or 3 tab-separated columns")
+        arabic = parts[1].strip()
+        persian = parts[2].strip() if len(parts) == 3 and parts[2].strip() else arabic
+        table[_key(parts[0].strip())] = (arabic, persian)
+    return table
+
+
+def _key(word: str) -> str:
+    return word.translate(_KEY)
+
+
+def _clean(word: str) -> str:
+    """NFKC (presentation forms → letters), without harakat, tatweel or joiners."""
+    word = unicodedata.normalize("NFKC", word)
+    return "".join(
+        ch
+        for ch in word
+        if ch.isalpha() and not ("\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640")
+    )
+
+
+def _spell(word: str, persian: bool) -> str:
+    """Letter-by-letter reading with guessed short vowels (see the module docstring)."""
+    col = 1 if persian else 0
+    items: list[tuple[bool, str]] = []  # (is_vowel, latin)
+    n = len(word)
+    for i, ch in enumerate(word):
+        prev_vowel = bool(items) and items[-1][0]
+        at_start = not items
+        if ch in _ALIFS:
+            if at_start:
+                items.append((True, "i" if ch == "إ" else "a"))
+            elif not prev_vowel:
+                items.append((True, "a"))
+            continue
+        if ch == _WAW or ch in _YEHS:
+            next_is_vowel = i + 1 < n and (word[i + 1] in _ALIFS or word[i + 1] == _TA_MARBUTA)
+            if at_start or prev_vowel or next_is_vowel:
+                glide = "y" if ch in _YEHS else ("v" if persian else "w")
+                items.append((False, glide))
+            elif ch == "ى" and i == n - 1 and not persian:
+                items.append((True, "a"))  # alif maqsura: Mustafa, Yahya
+            else:
+                items.append((True, "i" if ch in _YEHS else ("o" if persian else "u")))
+            continue
+        if ch == _TA_MARBUTA:
+            items.append((True, "a"))
+            continue
+        if ch == "ه" and i == n - 1 and i > 0 and persian:
+            items.append((True, "eh"))  # Persian final he: Fatemeh, Zadeh
+            continue
+        readings = _CONSONANTS.get(ch)
+        if readings is None:
+            continue
+        items.append((False, readings[col]))
+    out: list[str] = []
+    after_vowel = False
+    for i, (vowel, latin) in enumerate(items):
+        out.append(latin)
+        if vowel:
+            after_vowel = True
+            continue
+        if i + 1 == len(items) or items[i + 1][0]:
+            after_vowel = False
+            continue
+        final_pair = i + 2 == len(items)
+        if not after_vowel:
+            out.append("a")
+            after_vowel = True
+        elif final_pair:
+            long_a = i > 0 and items[i - 1] == (True, "a")
+            out.append("i" if long_a else "a")
+            after_vowel = True
+        else:
+            after_vowel = False
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_reading(word: str, persian: bool) -> str:
+    """One Arabic-script word in Latin: the name table, else article split and spelling."""
+    word = _clean(word)
+    if not word:
+        return ""
+    col = 1 if persian else 0
+    known = _names().get(_key(word))
+    if known:
+        return known[col]
+    if word.startswith(_ABD) and len(word) > len(_ABD) + 1:
+        rest = word[len(_ABD) :]
+        return "abdul " + _word_reading(rest[2:] if rest.startswith(_ARTICLE) else rest, persian)
+    if word.startswith(_ARTICLE) and len(word) > 3:
+        return "al " + _word_reading(word[2:], persian)
+    return _spell(word, persian)
+
+
+def arabic_forms(text: str) -> list[str]:
+    """The Latin reading of an Arabic-script run (one form): ``"محمد حسن"`` → ``["mohammad hassan"]``."""
+    words = text.replace("-", " ").split()
+    if not words:
+        return []
+    persian = is_persian(text)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if _clean(word) == _ABD and i + 1 < len(words):
+            # "عبد الله" / "عبد الرحمن": the compound written apart.
+            joined = _word_reading(_ABD + words[i + 1], persian)
+            out.append(joined)
+            i += 2
+            continue
+        reading = _word_reading(word, persian)
+        if reading:
+            out.append(reading)
+        elif not any("\u0600" <= ch <= "\u06ff" for ch in word):
+            out.append(word)  # punctuation and digits in the run
+        i += 1
+    reading = " ".join(out)
+    return [reading] if reading.strip() else []

@@ -1,0 +1,188 @@
+"""Latin readings of Cyrillic names, in the conventions sanctions lists and customers use.
+
+ICU's ``Any-Latin`` gives ISO 9 (``Юрьевич`` → ``ûrʹevič`` → ``urevic`` once folded: the *ju*
+is lost) and its ``Russian-Latin/BGN`` rule knows only Russian letters, so Belarusian and
+Ukrainian names come out half Cyrillic (``Уладзіслаў`` → ``uladzіslaу``). The lists romanise
+the same names in a few families of conventions, and a name reads well only in its own
+language's rules. So the language is guessed from the letters (``ў`` is Belarusian, ``ї є ґ``
+Ukrainian, ``і`` with ``ы``/``э`` Belarusian, ``ъ`` inside a word Bulgarian, ``ј љ њ ђ ћ џ``
+Serbian, ``ѓ ќ ѕ`` Macedonian; else Russian) and each word gets two readings:
+
+- ``"en"``: the English-style system the lists use for that language, BGN/PCGN for Russian
+  (Yevgeniy Yuryevich Fyodorov, Shcherbakov), the Ukrainian and Belarusian systems of the
+  passports and the UK/EU lists (Serhiy Hennadiyovych, Aliaksandr Ryhoravich Lukashenka),
+  Bulgarian streamlined (Shtilianov), Serbian/Macedonian Latin (Đorđević → djordjevic);
+- ``"j"``: the j-based spelling central and northern European lists share (Czech, Polish,
+  German, Swedish: Jevgenij Jurjevic, Aljaksandr, Fjodorov), with č š ž folded to c s z.
+
+Both are table-driven (data/text_cyrillic.tsv), word by word, with the context rules the
+systems have: iotated vowels (е ё ю я є ї) read with y/j at the start of a word and after a
+vowel or a soft/hard sign, plain (or i-marked, in the Belarusian system) after a consonant.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from importlib.resources import files
+
+_TABLE = "text_cyrillic.tsv"
+SCHEMES = ("en", "j")
+
+# Letters that only one language writes (lower case).
+_SERBIAN = frozenset("ђћ")
+_MACEDONIAN = frozenset("ѓќѕ")
+_SOUTH_SLAVIC = frozenset("јљњџ")
+_UKRAINIAN = frozenset("їєґ")
+_BELARUSIAN_ONLY = frozenset("ў")
+_RUSSIAN_BELARUSIAN = frozenset("ыэ")
+
+# Latin letters that look like Cyrillic ones, for names typed with mixed keyboards
+# ("Мiкалаевiч" with a Latin i): inside a Cyrillic word they are read as the Cyrillic letter.
+HOMOGLYPHS = str.maketrans(
+    {
+        "a": "а",
+        "e": "е",
+        "o": "о",
+        "p": "р",
+        "c": "с",
+        "y": "у",
+        "x": "х",
+        "i": "і",
+        "A": "А",
+        "B": "В",
+        "E": "Е",
+        "K": "К",
+        "M": "М",
+        "H": "Н",
+        "O": "О",
+        "P": "Р",
+        "C": "С",
+        "T": "Т",
+        "X": "Х",
+        "I": "І",
+    }
+)
+
+
+def language(text: str) -> str:
+    """Guess the language of a Cyrillic name from its letters: ru, uk, be, bg, sr or mk."""
+    letters = set(text.lower())
+    if letters & _SERBIAN:
+        return "sr"
+    if letters & _MACEDONIAN:
+        return "mk"
+    if letters & _SOUTH_SLAVIC:
+        return "sr"
+    if letters & _BELARUSIAN_ONLY:
+        return "be"
+    if letters & _UKRAINIAN:
+        return "uk"
+    if "і" in letters:
+        return "be" if letters & _RUSSIAN_BELARUSIAN or "и" not in letters else "uk"
+    if letters & _RUSSIAN_BELARUSIAN or "ё" in letters:
+        return "ru"
+    words = text.lower().split()
+    inner_hard_sign = any("ъ" in word[:-1] for word in words)
+    # ъ inside a word is Bulgarian (България); Russian writes it only before е ё ю я.
+    if (inner_hard_sign or any(w.endswith(("щ", "ия")) for w in words)) and not any(
+        f"ъ{v}" in text.lower() for v in "еёюя"
+    ):
+        return "bg"
+    return "ru"
+
+
+class _Rules:
+    """One language's letter table for one scheme: plain and iotated readings."""
+
+    __slots__ = ("endings", "initial", "plain")
+
+    def __init__(self) -> None:
+        self.plain: dict[str, str] = {}  # after a consonant (or for letters without context)
+        self.initial: dict[str, str] = {}  # word start, after a vowel or a soft/hard sign
+        self.endings: list[tuple[str, str]] = []  # word endings read as a whole, longest first
+
+
+@cache
+def _tables() -> dict[tuple[str, str], _Rules]:
+    """(language, scheme) -> rules, from data/text_cyrillic.tsv."""
+    raw = files("scrutiny.data").joinpath(_TABLE).read_text(encoding="utf-8")
+    tables: dict[tuple[str, str], _Rules] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("languages\t"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 4:
+            raise ValueError(f"{_TABLE}:{number}: expected 4 tab-separated columns, got {line!r}")
+        languages, schemes, letter, reading = parts
+        reading = reading.strip()
+        if reading == "-":
+            reading = ""
+        for lang in languages.split(","):
+            for scheme in schemes.split(","):
+                rules = tables.setdefault((lang, scheme), _Rules())
+                if letter.startswith("-"):
+                    rules.endings.append((letter[1:], reading))
+                elif letter.startswith("^"):
+                    rules.initial[letter[1:]] = reading
+                else:
+                    if len(letter) != 1:
+                        raise ValueError(f"{_TABLE}:{number}: expected one letter, got {letter!r}")
+                    rules.plain[letter] = reading
+    for rules in tables.values():
+        rules.endings.sort(key=lambda e: -len(e[0]))
+    return tables
+
+
+_VOWELS = frozenset("аеёиоуыэюяіїєў")
+_SIGNS = frozenset("ьъ'’ʼ")
+
+
+@lru_cache(maxsize=1 << 16)
+def _word(word: str, lang: str, scheme: str) -> str:
+    rules = _tables()[(lang, scheme)]
+    upper = word[:1].isupper()
+    whole_upper = upper and word.isupper() and len(word) > 1
+    word = word.lower()
+    tail = ""
+    for ending, reading in rules.endings:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            word, tail = word[: -len(ending)], reading
+            break
+    out: list[str] = []
+    previous = ""
+    for ch in word:
+        if ch in rules.initial and (not previous or previous in _VOWELS or previous in _SIGNS):
+            out.append(rules.initial[ch])
+        else:
+            out.append(rules.plain.get(ch, ch))
+        previous = ch
+    reading = "".join(out) + tail
+    if whole_upper:
+        return reading.upper()
+    return reading[:1].upper() + reading[1:] if upper else reading
+
+
+def fix_homoglyphs(text: str) -> str:
+    """Latin look-alike letters inside Cyrillic words read as Cyrillic ("ГУТНIК" with a Latin I)."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if not word.isascii() and any("\u0400" <= ch <= "\u04ff" for ch in word):
+            words[i] = word.translate(HOMOGLYPHS)
+    return " ".join(words)
+
+
+def cyrillic_forms(text: str) -> list[str]:
+    """Latin readings of a Cyrillic run, English-style first (see the module docstring).
+
+    ``"Юрий Фёдорович"`` → ``["yuriy fyodorovich", "jurij fjodorovic"]``.
+    """
+    words = text.split()
+    if not words:
+        return []
+    lang = language(text)
+    out: list[str] = []
+    for scheme in SCHEMES:
+        reading = " ".join(_word(w, lang, scheme) for w in words)
+        if reading.strip() and reading not in out:
+            out.append(reading)
+    return out

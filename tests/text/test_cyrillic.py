@@ -1,0 +1,63 @@
+"""Cyrillic names read in the lists' conventions, per language."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.text.cyrillic import cyrillic_forms, fix_homoglyphs, language
+from scrutiny.text.normalize import fold
+from scrutiny.text.translit import latin_forms
+
+
+def readings(text: str) -> list[str]:
+    return [fold(f) for f in cyrillic_forms(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Владимир Путин", "ru"),
+        ("Сергій Геннадійович ЦИПЛАКОВ", "uk"),
+        ("Уладзіслаў МАНДРЫК", "be"),
+        ("Радован Караџић", "sr"),
+        ("Държавно предприятие", "bg"),
+    ],
+)
+def test_language_from_letters(text: str, lang: str) -> None:
+    assert language(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "j_based"),
+    [
+        ("Евгений Юрьевич Пригожин", "yevgeniy yuryevich prigozhin", "jevgenij jurjevic prigozin"),
+        ("Юрий Фёдорович Щербаков", "yuriy fedorovich shcherbakov", "jurij fjodorovic scerbakov"),
+        (
+            "Сергій Геннадійович ЦИПЛАКОВ",
+            "serhiy hennadiyovych tsyplakov",
+            "serhij hennadijovyc cyplakov",
+        ),
+        (
+            "Аляксандр Рыгоравіч ЛУКАШЭНКА",
+            "aliaksandr ryhoravich lukashenka",
+            "aljaksandr ryhoravic lukasenka",
+        ),
+    ],
+)
+def test_english_style_and_j_based_readings(text: str, english: str, j_based: str) -> None:
+    assert readings(text) == [english, j_based]
+
+
+def test_no_cyrillic_left_in_belarusian_or_ukrainian_readings() -> None:
+    for text in ("Уладзіслаў Аляксеевіч", "Наталля Іванаўна", "Ґалаґан Євгенія Ї"):
+        for form in latin_forms(text):
+            assert form.isascii(), form
+
+
+def test_latin_look_alikes_inside_cyrillic_words() -> None:
+    assert fix_homoglyphs("Мiкалаевiч ГУТНIК") == "Мікалаевіч ГУТНІК"
+    assert "mikalayevich hutnik" in {fold(f) for f in latin_forms("Мiкалаевiч ГУТНIК")}
+
+
+def test_serbian_in_its_latin_alphabet() -> None:
+    assert readings("Радован Караџић") == ["radovan karadzic"]
