@@ -81,11 +81,10 @@ def language(text: str) -> str:
         return "be" if letters & _RUSSIAN_BELARUSIAN or "и" not in letters else "uk"
     if letters & _RUSSIAN_BELARUSIAN or "ё" in letters:
         return "ru"
-    words = text.lower().split()
-    inner_hard_sign = any("ъ" in word[:-1] for word in words)
     # ъ inside a word is Bulgarian (България); Russian writes it only before е ё ю я.
-    if (inner_hard_sign or any(w.endswith(("щ", "ия")) for w in words)) and not any(
-        f"ъ{v}" in text.lower() for v in "еёюя"
+    lowered = text.lower()
+    if any("ъ" in word[:-1] for word in lowered.split()) and not any(
+        f"ъ{v}" in lowered for v in "еёюя"
     ):
         return "bg"
     return "ru"
