@@ -26,7 +26,12 @@ from functools import cache, lru_cache
 from importlib.resources import files
 
 _TABLE = "text_cyrillic.tsv"
+_NAMES = "text_slavic_names.tsv"
 SCHEMES = ("en", "j")
+_EAST_SLAVIC = ("ru", "uk", "be")
+# The other languages a name is also read in: Russian names in Ukrainian and Belarusian,
+# Ukrainian and Belarusian ones in Russian (the lists' other forms are nearly always Russian).
+_ALSO_READ_AS = {"ru": ("uk", "be"), "uk": ("ru",), "be": ("ru",)}
 
 # Letters that only one language writes (lower case).
 _SERBIAN = frozenset("ђћ")
@@ -161,6 +166,70 @@ def _word(word: str, lang: str, scheme: str) -> str:
     return reading[:1].upper() + reading[1:] if upper else reading
 
 
+def _name_key(word: str) -> str:
+    return word.lower().replace("ё", "е").replace("’", "'").replace("ʼ", "'").strip('.,;:()«»„“”"')
+
+
+@cache
+def _equivalents() -> dict[tuple[str, str], tuple[tuple[str, ...], int]]:
+    """(language, name key) -> (the table row, column kind 0 name / 1 male / 2 female)."""
+    raw = files("scrutiny.data").joinpath(_NAMES).read_text(encoding="utf-8")
+    table: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line.startswith("ru\t"):
+            continue
+        row = tuple(cell.strip() for cell in line.split("\t"))
+        if len(row) != 9:
+            raise ValueError(f"{_NAMES}:{number}: expected 9 tab-separated columns, got {line!r}")
+        for li, lang in enumerate(_EAST_SLAVIC):
+            for kind in range(3):
+                word = row[li * 3 + kind]
+                if word:
+                    table.setdefault((lang, _name_key(word)), (row, kind))
+    return table
+
+
+# Belarusian surname endings and letters in their Russian form (ЛУКАШЭНКА -> ЛУКАШЕНКО).
+_BE_RU_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("енка", "енко"),
+    ("вски", "вский"),
+    ("ски", "ский"),
+    ("цки", "цкий"),
+)
+_BE_RU_ENDINGS += (("ав", "ов"), ("ов", "ов"), ("ев", "ев"))
+_BE_RU_LETTERS = str.maketrans({"ў": "в", "і": "и", "э": "е", "Ў": "В", "І": "И", "Э": "Е"})
+
+
+def _belarusian_surname_in_russian(word: str) -> str:
+    word = word.translate(_BE_RU_LETTERS)
+    lower = word.lower()
+    for ending, russian in _BE_RU_ENDINGS:
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            tail = russian.upper() if word.isupper() else russian
+            return word[: -len(ending)] + tail
+    return word
+
+
+def _read_as(words: list[str], lang: str, target: str) -> str | None:
+    """The name with its given name and patronymic in `target`'s form, English-style; None
+    when no word of it is in the names table."""
+    table = _equivalents()
+    column = _EAST_SLAVIC.index(target) * 3
+    out: list[str] = []
+    found = False
+    for word in words:
+        entry = table.get((lang, _name_key(word)))
+        other = entry[0][column + entry[1]] if entry else ""
+        if other:
+            found = True
+            out.append(_word(other, target, "en"))
+        elif lang == "be" and target == "ru":
+            out.append(_word(_belarusian_surname_in_russian(word), "ru", "en"))
+        else:
+            out.append(_word(word, lang, "en"))
+    return " ".join(out) if found else None
+
+
 def fix_homoglyphs(text: str) -> str:
     """Latin look-alike letters inside Cyrillic words read as Cyrillic ("ГУТНIК" with a Latin I)."""
     words = text.split(" ")
@@ -184,4 +253,8 @@ def cyrillic_forms(text: str) -> list[str]:
         reading = " ".join(_word(w, lang, scheme) for w in words)
         if reading.strip() and reading not in out:
             out.append(reading)
+    for target in _ALSO_READ_AS.get(lang, ()):
+        other = _read_as(words, lang, target)
+        if other and other not in out:
+            out.append(other)
     return out
