@@ -19,13 +19,40 @@ listed name (a namesake) is a name match, left out of the fit and of the thresho
 reported apart (`clean_alerts_per_1000_with_namesakes`).
 The threshold is the lowest at which the train-side clean queries raise at most one alert
 per 1,000 (an alert: any candidate at or above it), which maximises recall under that
-constraint. Run: `python -m scrutiny.match.calibrate`.
+constraint.
+
+Calibration (after the weighted fit). The 20x clean weight makes the fit's sigmoid
+under-confident below ~0.8, so the score is a monotone map of the logit fitted afterwards:
+- the logits it is fitted on are held out: every train-side pair gets the logit of the same
+  weighted fit trained without its fold (5 folds by designee / clean query, `_fold`), so no
+  test-side pair is used and the shipped weights stay those of the fit on all train pairs;
+- the population the score is calibrated for: the train-side candidate pairs as this builder
+  makes them, each counted once (clean pairs NOT weighted 20x; namesakes out, as in the fit),
+  i.e. designee-derived queries (an alias; half the time a variant of the primary name) with
+  their same-list hard negatives, and clean Faker queries with whatever the index retrieves
+  for them, in the builder's ratio (`metrics.calibration`: designees, clean_queries; about 1.7
+  designees per clean query). A score of 0.9 means 9 in 10 such pairs are true in that mix; a
+  customer file where designees are rarer has roughly proportionally lower odds at any score;
+- Platt scaling (a logistic regression on the logit) and isotonic regression (with 1% of the
+  Platt map mixed in, strictly increasing) are both fitted; the one with the lower
+  cross-validated log loss over the train-side folds is kept (the test side is only reported);
+- the threshold is the threshold rule's logit cutoff mapped through it, so the same pairs
+  alert as with the logit cutoff: the calibration changes what the number means, not which
+  hits are raised (`fit_params` checks this on every pair).
+The held-out reliability (`reliability_test`, calibrated; `reliability_test_uncalibrated`)
+counts each test-side pair once, as the pairs occur in the builder, except that the test
+side's clean queries are reweighed to the train side's designee : clean-query ratio
+(`mix_weights`): the share of true hits at a score depends on that mix, and eval/'s held-out
+designees give the test side more designees per clean query.
+Run: `python -m scrutiny.match.calibrate [MIRROR] [--out PATH]
+[--calibration auto|platt|isotonic]` (default: the shipped data/match_params.json).
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,7 +65,13 @@ import orjson
 from scrutiny.match.features import FEATURES
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import CheckedQuery, Query, check_query
-from scrutiny.match.score import _PRIOR, PARAMS_FILE, TOKEN_STATS_FILE, ScoreModel
+from scrutiny.match.score import (
+    _PRIOR,
+    PARAMS_FILE,
+    TOKEN_STATS_FILE,
+    Calibration,
+    model_from_params,
+)
 from scrutiny.model import Entity, NameKind
 
 _FAKER_LOCALES = (
@@ -58,6 +91,8 @@ _FAKER_LOCALES = (
 )
 MAX_CLEAN_ALERT_RATE = 0.001
 CLEAN_PAIR_WEIGHT = 20.0
+CALIBRATION_FOLDS = 5
+ISOTONIC_PLATT_SHARE = 0.01
 _CLEAN_PAIRS_PER_QUERY = 8
 _CLEAN_PER_LOCALE = 400
 _EXACT = FEATURES.index("exact")
@@ -90,9 +125,16 @@ class PairSet:
     train: list[bool]
     kind: list[str]  # positive_alias, positive_variant, hard_negative, clean
     group: list[int] = field(default_factory=list)  # clean query number (-1 otherwise)
+    unit: list[str] = field(default_factory=list)  # the designee or clean query of the pair
 
     def add(
-        self, values: list[float] | None, label: int, train: bool, kind: str, group: int = -1
+        self,
+        values: list[float] | None,
+        label: int,
+        train: bool,
+        kind: str,
+        group: int = -1,
+        unit: str = "",
     ) -> None:
         if values is not None:
             self.x.append(values)
@@ -100,6 +142,7 @@ class PairSet:
             self.train.append(train)
             self.kind.append(kind)
             self.group.append(group)
+            self.unit.append(unit)
 
 
 def _variant(name: str, rng: random.Random) -> str:
@@ -182,7 +225,7 @@ def build_pairs(
             # cannot be found by name at all; as a positive it would only teach noise.
             if values is None or values[FEATURES.index("query_coverage")] == 0.0:
                 continue
-            pairs.add(values, 1, train, kind)
+            pairs.add(values, 1, train, kind, unit=entity.id)
             for other in matcher.candidate_rows(query)[:6]:
                 other_entity = matcher.index.entities[other]
                 if other == row or other_entity.list_id != entity.provenance.list_id:
@@ -190,7 +233,7 @@ def build_pairs(
                 values = matcher.pair_values(query, other)
                 # The same name on two entries of one list is a name match, not a negative.
                 if values is not None and values[FEATURES.index("exact")] == 0.0:
-                    pairs.add(values, 0, train, "hard_negative")
+                    pairs.add(values, 0, train, "hard_negative", unit=entity.id)
     for number, query in enumerate(_clean_queries(rng)):
         clean_train = number % 10 < 7
         for other in matcher.candidate_rows(query)[:_CLEAN_PAIRS_PER_QUERY]:
@@ -201,7 +244,7 @@ def build_pairs(
             kind = "clean"
             if values is not None and values[_EXACT] and not values[_SINGLE]:
                 kind = "clean_namesake"
-            pairs.add(values, 0, clean_train, kind, number)
+            pairs.add(values, 0, clean_train, kind, number, unit=f"clean:{number}")
     return pairs
 
 
@@ -254,8 +297,14 @@ def fit_logistic(
     return w
 
 
-def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, Any]]:
-    """Predicted vs observed rate per score bin: how well the score is calibrated."""
+def reliability(
+    p: np.ndarray, y: np.ndarray, bins: int = 10, weights: np.ndarray | None = None
+) -> list[dict[str, Any]]:
+    """Predicted vs observed rate per score bin: how well the score is calibrated.
+
+    `weights` (default 1 per pair) weigh the means; `pairs` counts the pairs in the bin.
+    """
+    w = np.ones(len(p)) if weights is None else weights
     table = []
     edges = np.linspace(0.0, 1.0, bins + 1)
     for lo, hi in itertools.pairwise(edges.tolist()):
@@ -265,8 +314,8 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, 
                 {
                     "bin": f"{lo:.1f}-{hi:.1f}",
                     "pairs": int(mask.sum()),
-                    "mean_score": round(float(p[mask].mean()), 3),
-                    "observed_true": round(float(y[mask].mean()), 3),
+                    "mean_score": round(float(np.average(p[mask], weights=w[mask])), 3),
+                    "observed_true": round(float(np.average(y[mask], weights=w[mask])), 3),
                 }
             )
     return table
@@ -320,10 +369,177 @@ def choose_threshold(
     return 0.99
 
 
-def calibrate(entities: list[Entity], out_dir: Path | None = None) -> dict[str, Any]:
-    """Build pairs, fit, choose the threshold, and write data/match_*.json."""
-    matcher = Matcher.from_entities(entities)
-    pairs = build_pairs(entities, matcher)
+def _fold(unit: str, folds: int = CALIBRATION_FOLDS) -> int:
+    """A pair's calibration fold, by designee or clean query (salted apart from the split)."""
+    digest = hashlib.sha1(f"calibration-fold:{unit}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % folds
+
+
+def _fit_weights(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    w = fit_logistic(x, y, sample_weight=weight)
+    unseen = ~x.any(axis=0)  # a feature never set in training keeps its prior weight
+    for i in np.flatnonzero(unseen):
+        w[i + 1] = _PRIOR[FEATURES[i]]
+    return w
+
+
+def _logits(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.asarray(w[0] + x @ w[1:], dtype=np.float64)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+
+
+def cross_fitted_logits(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray, folds: np.ndarray
+) -> np.ndarray:
+    """Each row's logit from the weighted fit trained on the other folds (held-out logits)."""
+    out = np.empty(len(x))
+    for k in np.unique(folds).tolist():
+        held = folds == k
+        out[held] = _logits(x[held], _fit_weights(x[~held], y[~held], weight[~held]))
+    return out
+
+
+def pool_adjacent_violators(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted isotonic (non-decreasing) fit of `y` in the given order: (values, block ends).
+
+    Pool-adjacent-violators by hand because the fit needs only numpy this way: sklearn is not
+    installed and scipy (which has `optimize.isotonic_regression`) is not a declared
+    dependency. Returns each block's value (strictly increasing) and end index (exclusive).
+    """
+    values: list[float] = []
+    weights: list[float] = []
+    ends: list[int] = []
+    for i, (v, wt) in enumerate(zip(y.tolist(), w.tolist(), strict=True)):
+        values.append(v)
+        weights.append(wt)
+        ends.append(i + 1)
+        while len(values) > 1 and values[-2] >= values[-1]:
+            total = weights[-2] + weights[-1]
+            merged = (values[-2] * weights[-2] + values[-1] * weights[-1]) / total
+            values[-2:] = [merged]
+            weights[-2:] = [total]
+            ends[-2:] = [ends[-1]]
+    return np.asarray(values), np.asarray(ends)
+
+
+def fit_isotonic(logit: np.ndarray, y: np.ndarray) -> Calibration:
+    """Isotonic regression of the label on the logit; breakpoints at each block's mean logit.
+
+    Equal logits are pooled first, so the breakpoints' logits are strictly increasing too.
+    A share ISOTONIC_PLATT_SHARE of the Platt map is mixed in: the isotonic fit alone is flat
+    beyond its end breakpoints (there 0 and 1 exactly), which would tie the strongest hits
+    with one another and lose their order.
+    """
+    platt = fit_platt(logit, y)
+    xs, inverse, counts = np.unique(logit, return_inverse=True, return_counts=True)
+    positives = np.bincount(inverse, weights=y, minlength=len(xs))
+    values, ends = pool_adjacent_violators(positives / counts, counts.astype(np.float64))
+    starts = np.concatenate([[0], ends[:-1]])
+    centres = [
+        float(np.average(xs[a:b], weights=counts[a:b]))
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    return Calibration(
+        "isotonic",
+        slope=platt.slope,
+        intercept=platt.intercept,
+        logits=tuple(centres),
+        scores=tuple(float(v) for v in values.tolist()),
+        blend=ISOTONIC_PLATT_SHARE,
+    )
+
+
+def fit_platt(logit: np.ndarray, y: np.ndarray) -> Calibration:
+    """Platt scaling: a logistic regression of the label on the logit (no penalty)."""
+    a = fit_logistic(logit[:, None], y, l2=0.0)
+    return Calibration("platt", slope=float(a[1]), intercept=float(a[0]))
+
+
+def calibrated(calibration: Calibration, logit: np.ndarray) -> np.ndarray:
+    """`calibration.score` over an array of logits."""
+    platt = _sigmoid(calibration.slope * logit + calibration.intercept)
+    if calibration.method == "platt":
+        return platt
+    iso = np.interp(logit, calibration.logits, calibration.scores)
+    return np.asarray((1.0 - calibration.blend) * iso + calibration.blend * platt)
+
+
+def log_loss(p: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    q = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return float(-np.average(y * np.log(q) + (1.0 - y) * np.log(1.0 - q), weights=weights))
+
+
+def expected_calibration_error(
+    p: np.ndarray, y: np.ndarray, bins: int = 10, weights: np.ndarray | None = None
+) -> float:
+    """Mean |predicted - observed| over equal-width score bins, weighted by pairs per bin."""
+    w = np.ones(len(p)) if weights is None else weights
+    index = np.minimum((p * bins).astype(int), bins - 1)
+    error = 0.0
+    for b in np.unique(index).tolist():
+        m = index == b
+        gap = np.average(p[m], weights=w[m]) - np.average(y[m], weights=w[m])
+        error += abs(float(gap)) * float(w[m].sum())
+    return error / float(w.sum())
+
+
+def mix_weights(pairs: PairSet) -> np.ndarray:
+    """Per-pair weights giving the test side the train side's designee : clean-query mix.
+
+    The calibration holds for the train side's mix of queries (designee-derived vs clean);
+    the test side has another (eval/ holds out whole designees on top of the split), and
+    the share of true hits at a score depends on that mix. Train pairs weigh 1; test pairs of
+    clean queries weigh the ratio of the two sides' clean-per-designee rates.
+    """
+
+    def rate(train: bool) -> float:
+        units = {u for u, t in zip(pairs.unit, pairs.train, strict=True) if t == train}
+        clean = sum(u.startswith("clean:") for u in units)
+        return clean / max(1, len(units) - clean)
+
+    test_clean = rate(True) / rate(False) if rate(False) else 1.0
+    return np.asarray(
+        [
+            test_clean if not t and u.startswith("clean:") else 1.0
+            for u, t in zip(pairs.unit, pairs.train, strict=True)
+        ]
+    )
+
+
+_CALIBRATORS = {"platt": fit_platt, "isotonic": fit_isotonic}
+
+
+def choose_calibration(
+    logit: np.ndarray, y: np.ndarray, folds: np.ndarray, method: str = "auto"
+) -> tuple[Calibration, dict[str, dict[str, float]]]:
+    """The calibrator with the lower cross-validated log loss (or `method`), refitted on all.
+
+    Each fold is scored by the map fitted on the other folds; pairs count once each.
+    """
+    measured: dict[str, dict[str, float]] = {}
+    for name, fit in _CALIBRATORS.items():
+        p = np.empty(len(logit))
+        for k in np.unique(folds).tolist():
+            held = folds == k
+            p[held] = calibrated(fit(logit[~held], y[~held]), logit[held])
+        measured[name] = {
+            "cv_log_loss": round(log_loss(p, y), 5),
+            "cv_calibration_error": round(expected_calibration_error(p, y), 5),
+        }
+    if method == "auto":
+        method = min(measured, key=lambda m: measured[m]["cv_log_loss"])
+    return _CALIBRATORS[method](logit, y), measured
+
+
+def fit_params(pairs: PairSet, lists: list[str], method: str = "auto") -> dict[str, Any]:
+    """Fit the weights, the threshold and the calibration on built pairs: the params dict.
+
+    `method`: "auto" (the calibrator with the lower train-side cross-validated log loss),
+    "platt" or "isotonic".
+    """
     x = np.asarray(pairs.x, dtype=np.float64)
     y = np.asarray(pairs.y, dtype=np.float64)
     train = np.asarray(pairs.train)
@@ -333,18 +549,28 @@ def calibrate(entities: list[Entity], out_dir: Path | None = None) -> dict[str, 
     # alias pair, so it leans on the features that separate namesakes from designees.
     weight = np.where(kinds == "clean", CLEAN_PAIR_WEIGHT, 1.0)
     fit = train & (kinds != "clean_namesake")
-    w = fit_logistic(x[fit], y[fit], sample_weight=weight[fit])
-    unseen = ~x[fit].any(axis=0)  # a feature never set in training keeps its prior weight
-    for i in np.flatnonzero(unseen):
-        w[i + 1] = _PRIOR[FEATURES[i]]
-    p = 1.0 / (1.0 + np.exp(-(np.hstack([np.ones((len(x), 1)), x]) @ w)))
+    w = _fit_weights(x[fit], y[fit], weight[fit])
+    logit = _logits(x, w)
+    raw = _sigmoid(logit)
     clean = kinds == "clean"
     any_clean = clean | (kinds == "clean_namesake")
     groups = np.asarray(pairs.group)
-    threshold = choose_threshold(
-        p[clean & train], groups[clean & train], clean_queries(pairs, True)
+    raw_threshold = choose_threshold(
+        raw[clean & train], groups[clean & train], clean_queries(pairs, True)
     )
+    threshold_logit = math.log(raw_threshold / (1.0 - raw_threshold))
+    # The calibration population: train-side pairs, each once (see the module docstring).
+    folds = np.asarray([_fold(u) for u in pairs.unit])
+    held_out = cross_fitted_logits(x[fit], y[fit], weight[fit], folds[fit])
+    calibration, selection = choose_calibration(held_out, y[fit], folds[fit], method)
+    threshold = calibration.score(threshold_logit)
+    p = calibrated(calibration, logit)
+    changed = int(((p >= threshold) != (raw >= raw_threshold)).sum())
+    if changed:
+        raise RuntimeError(f"the calibrated threshold changes {changed} alert decisions")
     test = ~train
+    mix = mix_weights(pairs)[test]  # the test side weighed to the calibration's query mix
+    units = {u for u, t in zip(pairs.unit, pairs.train, strict=True) if t}
     metrics = {
         "test": _metrics(p[test], y[test], threshold),
         "train": _metrics(p[train], y[train], threshold),
@@ -379,35 +605,64 @@ def calibrate(entities: list[Entity], out_dir: Path | None = None) -> dict[str, 
             kind: _metrics(p[test & (kinds == kind)], y[test & (kinds == kind)], threshold)
             for kind in sorted(set(pairs.kind))
         },
-        "reliability_test": reliability(p[test], y[test]),
-        "lists": sorted({e.provenance.list_id for e in entities}),
+        "reliability_test": reliability(p[test], y[test], weights=mix),
+        "reliability_test_uncalibrated": reliability(raw[test], y[test], weights=mix),
+        "calibration": {
+            "method": calibration.method,
+            "selection": selection,
+            "population": "train-side candidate pairs, each counted once (clean pairs not "
+            "weighted), of designee-derived and clean queries in the builder's ratio; logits "
+            f"cross-fitted over {CALIBRATION_FOLDS} folds by designee / clean query",
+            "pairs": int(fit.sum()),
+            "positive_share": round(float(y[fit].mean()), 4),
+            "designees": sum(not u.startswith("clean:") for u in units),
+            "clean_queries": sum(u.startswith("clean:") for u in units),
+            "test_clean_query_weight": round(float(mix.max(initial=1.0)), 4),
+            "test_log_loss": {
+                "calibrated": round(log_loss(p[test], y[test], mix), 5),
+                "uncalibrated": round(log_loss(raw[test], y[test], mix), 5),
+            },
+            "test_calibration_error": {
+                "calibrated": round(expected_calibration_error(p[test], y[test], 10, mix), 5),
+                "uncalibrated": round(expected_calibration_error(raw[test], y[test], 10, mix), 5),
+            },
+        },
+        "threshold_uncalibrated": raw_threshold,
+        "lists": lists,
         "clean_pair_weight": CLEAN_PAIR_WEIGHT,
-        "rule": "threshold = lowest score at which train-side clean queries alert <= 1/1000",
+        "rule": "threshold = the calibrated score of the lowest sigmoid cutoff (0.01 steps) at "
+        "which train-side clean queries alert <= 1/1000 (same alerts as that cutoff)",
     }
-    params = {
+    return {
         "features": list(FEATURES),
         "bias": round(float(w[0]), 5),
         "weights": {f: round(float(v), 5) for f, v in zip(FEATURES, w[1:], strict=True)},
         "threshold": threshold,
+        "calibration": {**calibration.to_params(), "threshold_logit": threshold_logit},
         "metrics": metrics,
     }
-    out_dir = out_dir or Path(__file__).resolve().parents[1] / "data"
-    (out_dir / PARAMS_FILE).write_bytes(orjson.dumps(params, option=orjson.OPT_INDENT_2))
+
+
+def calibrate(
+    entities: list[Entity], out: Path | None = None, method: str = "auto"
+) -> dict[str, Any]:
+    """Build pairs, fit, and write the params (default: the shipped data/match_params.json).
+
+    The token statistics (data/match_token_stats.json) are written next to the params file.
+    """
+    matcher = Matcher.from_entities(entities)
+    pairs = build_pairs(entities, matcher)
+    params = fit_params(pairs, sorted({e.provenance.list_id for e in entities}), method)
+    out = out or Path(__file__).resolve().parents[1] / "data" / PARAMS_FILE
+    out.write_bytes(orjson.dumps(params, option=orjson.OPT_INDENT_2))
     index = matcher.index
     common = {t: round(w_, 3) for t, w_ in index.token_idf.items() if w_ < index.max_idf - 4.0}
     stats = {"max_idf": round(index.max_idf, 3), "idf": dict(sorted(common.items()))}
-    (out_dir / TOKEN_STATS_FILE).write_bytes(orjson.dumps(stats))
+    (out.parent / TOKEN_STATS_FILE).write_bytes(orjson.dumps(stats))
     return params
 
 
-def model_from_params(params: dict[str, Any]) -> ScoreModel:
-    """A ScoreModel from a params dict as `calibrate` writes it."""
-    return ScoreModel(
-        bias=float(params["bias"]),
-        weights=tuple(float(params["weights"][f]) for f in FEATURES),
-        threshold=float(params["threshold"]),
-        metrics=params.get("metrics", {}),
-    )
+__all__ = ["model_from_params"]  # re-exported: a ScoreModel from the params `calibrate` writes
 
 
 def _all_list_entities(mirror: Path) -> list[Entity]:
@@ -435,8 +690,23 @@ def _all_list_entities(mirror: Path) -> list[Entity]:
 
 
 if __name__ == "__main__":  # pragma: no cover - developer tool
-    import sys
+    import argparse
 
-    mirror_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/lists/mirror")
-    result = calibrate(_all_list_entities(mirror_dir))
+    parser = argparse.ArgumentParser(description="Fit the score model on the lists' own data.")
+    parser.add_argument("mirror", nargs="?", default="../shared/lists/mirror", type=Path)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="params file to write (default: the shipped data/match_params.json; the token "
+        "statistics go next to it)",
+    )
+    parser.add_argument(
+        "--calibration",
+        choices=("auto", "platt", "isotonic"),
+        default="auto",
+        help="calibration map (default: the lower train-side cross-validated log loss)",
+    )
+    args = parser.parse_args()
+    result = calibrate(_all_list_entities(args.mirror), args.out, args.calibration)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
