@@ -13,7 +13,13 @@ Serbian, ``ѓ ќ ѕ`` Macedonian; else Russian) and each word gets two readings:
   passports and the UK/EU lists (Serhiy Hennadiyovych, Aliaksandr Ryhoravich Lukashenka),
   Bulgarian streamlined (Shtilianov), Serbian/Macedonian Latin (Đorđević → djordjevic);
 - ``"j"``: the j-based spelling central and northern European lists share (Czech, Polish,
-  German, Swedish: Jevgenij Jurjevic, Aljaksandr, Fjodorov), with č š ž folded to c s z.
+  German, Swedish: Jevgenij Jurjevic, Aljaksandr, Fjodorov), with č š ž folded to c s z;
+- ``"sv"``: the same with the Swedish tj, sj, zj for ч, ш, ж (Aleksejevitj, Lukasjenko), which
+  the EU list's Swedish name versions use; only for names of up to four words (persons).
+
+Russian, Ukrainian and Belarusian names with a given name or patronymic from
+data/text_slavic_names.tsv are also read in the other languages' forms (Сергей Николаевич is
+Serhiy Mykolayovych in Ukrainian and Siarhei Mikalaevich in Belarusian), English-style.
 
 Both are table-driven (data/text_cyrillic.tsv), word by word, with the context rules the
 systems have: iotated vowels (е ё ю я є ї) read with y/j at the start of a word and after a
@@ -27,7 +33,11 @@ from importlib.resources import files
 
 _TABLE = "text_cyrillic.tsv"
 _NAMES = "text_slavic_names.tsv"
-SCHEMES = ("en", "j")
+SCHEMES = ("en", "j", "sv")
+# Schemes that differ from "j" only in how personal names are spelt (the Swedish tj/sj/zj):
+# read only for names of at most this many words, so company names get no extra form.
+_PERSON_ONLY = frozenset({"sv"})
+_PERSON_WORDS = 4
 _EAST_SLAVIC = ("ru", "uk", "be")
 # The other languages a name is also read in: Russian names in Ukrainian and Belarusian,
 # Ukrainian and Belarusian ones in Russian (the lists' other forms are nearly always Russian).
@@ -250,6 +260,8 @@ def cyrillic_forms(text: str) -> list[str]:
     lang = language(text)
     out: list[str] = []
     for scheme in SCHEMES:
+        if scheme in _PERSON_ONLY and len(words) > _PERSON_WORDS:
+            continue
         reading = " ".join(_word(w, lang, scheme) for w in words)
         if reading.strip() and reading not in out:
             out.append(reading)
