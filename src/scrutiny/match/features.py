@@ -13,10 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from itertools import pairwise
-from typing import Any
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
@@ -144,125 +141,6 @@ def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, .
             merged.append(left[i])
             i += 1
     return tuple(merged)
-
-
-def name_logit_bounds(
-    query_forms: tuple[Form, ...],
-    list_forms: list[Form],
-    weights_of: Callable[[tuple[str, ...]], list[float]],
-    name_weights: tuple[float, ...],
-) -> np.ndarray:
-    """Upper bounds of the name logit (non-weak) of every query form x every list form.
-
-    Each feature's lower and upper bound comes from each part's best possible similarity to
-    any part of the other name (the one-to-one alignment can only do worse; the phonetic boost
-    is assumed wherever it could apply), combined with `name_weights` by sign. One similarity
-    matrix per query form over the distinct parts of all list forms, reduced per list form,
-    so the matcher can skip names that cannot reach the alert threshold without aligning them.
-    +inf where no cheap bound applies (identical or Korean-equal names, which align fast
-    anyway, and parts written joined on one side). Add the weak-alias weight for weak names.
-    """
-    result = np.full((len(query_forms), len(list_forms)), np.inf)
-    if not list_forms:
-        return result
-    vocab: dict[str, int] = {}
-    token_ids: list[int] = []
-    lengths: list[int] = []
-    c_w_all: list[float] = []
-    for form in list_forms:
-        lengths.append(len(form.core))
-        c_w_all.extend(weights_of(form.core))
-        for token in form.core:
-            token_ids.append(vocab.setdefault(token, len(vocab)))
-    if not token_ids or min(lengths) == 0:
-        return result
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    idx = np.asarray(token_ids, dtype=np.int64)
-    c_w = np.asarray(c_w_all)
-    c_sum = np.add.reduceat(c_w, starts)
-    words = list(vocab)
-    v_len = np.fromiter((len(t) for t in words), dtype=np.int64, count=len(words))
-    v_digit = np.fromiter((t.isdigit() for t in words), dtype=bool, count=len(words))
-    signs = [w > 0 for w in name_weights]
-    joined = [{a + b for a, b in pairwise(form.core)} for form in list_forms]
-    for qi, query in enumerate(query_forms):
-        q = query.core
-        if not q:
-            continue
-        raw = process.cdist(q, words, scorer=JaroWinkler.normalized_similarity).astype(np.float64)
-        raw = np.where((raw >= _PHONETIC_MIN_RAW) & (raw < 0.9), 0.9, raw)
-        sim = np.maximum(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
-        q_len = np.asarray([len(t) for t in q])
-        q_digit = np.asarray([t.isdigit() for t in q])
-        zero = (np.minimum.outer(q_len, v_len) <= _SHORT_PART) | q_digit[:, None] | v_digit
-        sim[zero] = 0.0
-        for i, token in enumerate(q):
-            j = vocab.get(token)
-            if j is not None:
-                sim[i, j] = 1.0
-        m = sim[:, idx]
-        q_row = np.maximum.reduceat(m, starts, axis=1)
-        c_col = m.max(axis=0)
-        q_w = np.asarray(weights_of(q))
-        q_total = float(q_w.sum()) or 1.0
-        matched = q_w @ q_row
-        q_cov = matched / q_total
-        c_cov = np.add.reduceat(c_w * c_col, starts) / np.where(c_sum == 0, 1.0, c_sum)
-        near = q_row >= _STRONG_SIM
-        strong = near & (q_w[:, None] >= 3.0)
-        exact = np.zeros(len(list_forms))
-        legal = np.zeros(len(list_forms))
-        skip = np.zeros(len(list_forms), dtype=bool)
-        q_set = set(q)
-        q_joined = {a + b for a, b in pairwise(q)}
-        q_sorted = sorted(q)
-        for f, form in enumerate(list_forms):
-            c = form.core
-            if (
-                c == q
-                or (query.korean is not None and query.korean == form.korean)
-                or not q_joined.isdisjoint(c)
-                or not q_set.isdisjoint(joined[f])
-            ):
-                skip[f] = True
-                continue
-            if len(c) == len(q) and sorted(c) == q_sorted:
-                exact[f] = 1.0
-            if query.legal and form.legal and not set(query.legal) & set(form.legal):
-                legal[f] = 1.0
-        single = 1.0 if len(q) == 1 else 0.0
-        korean_inexact = (1.0 - exact) if query.korean is not None else np.zeros_like(exact)
-        syllabic = 1.0 if all(len(t) <= _SHORT_PART + 1 for t in q) else 0.0
-        zeros = np.zeros(len(list_forms))
-        hi: list[Any] = [
-            q_cov,
-            c_cov,
-            q_cov * c_cov,
-            exact,
-            np.minimum(2.0, matched / 10.0),
-            single,
-            0.0,
-            legal,
-            np.minimum(q_cov, c_cov),
-            np.minimum(1.0, strong.sum(axis=0) / 3.0),
-            1.0,
-            syllabic,
-            np.minimum(1.0, c_sum / 10.0),
-            np.minimum(1.5, (q_w[:, None] * near).max(axis=0) / 10.0),
-            korean_inexact,
-            np.minimum(1.5, (q_len[:, None] * strong).sum(axis=0) / 20.0),
-            exact * single,
-        ]
-        unmatched = np.add.reduceat(c_w * (c_col == 0.0), starts)
-        lo: list[Any] = [zeros, zeros, zeros, exact, zeros, single, 0.0, legal, zeros, zeros, zeros]
-        lo += [syllabic, np.minimum(1.0, unmatched / 10.0), zeros, korean_inexact, zeros]
-        lo += [exact * single]
-        total = np.zeros(len(list_forms))
-        for w, positive, low, high in zip(name_weights, signs, lo, hi, strict=True):
-            total += w * (high if positive else low)
-        result[qi] = np.where(skip, np.inf, total)
-    return result
 
 
 def align(

@@ -11,11 +11,13 @@ deletion of it share a key) over the token vocabulary.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numba
 import numpy as np
 import orjson
 import pyarrow as pa
@@ -41,6 +43,7 @@ SCHEMA_CODES = {
 }
 TYPO_MIN_LEN = 4  # shorter tokens have too many neighbours one edit away to mean anything
 TYPO_FACTOR = 0.8
+_TYPO_CACHE = 100_000  # unknown query tokens whose typo neighbours are kept between queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,8 @@ class NameIndex:
     _delete_hashes: np.ndarray = field(init=False)
     _delete_owner: np.ndarray = field(init=False)
     max_idf: float = field(init=False)
+    _scratch: threading.local = field(init=False, repr=False)
+    _typo_cache: dict[str, list[str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.key_ids = {key: i for i, key in enumerate(self.keys)}
@@ -156,6 +161,8 @@ class NameIndex:
             if key.startswith("t:")
         }
         self.max_idf = math.log(len(self.name_text) + 1) + 1.0
+        self._scratch = threading.local()
+        self._typo_cache = {}
         self.id_index = {}
         for row, entity in enumerate(self.entities):
             for key in entity.id_keys:
@@ -309,6 +316,14 @@ class NameIndex:
         """Vocabulary tokens one edit (incl. transposition) away from `token`."""
         if len(token) < TYPO_MIN_LEN or not token.isalpha():
             return []
+        found = self._typo_cache.get(token)
+        if found is None:
+            if len(self._typo_cache) >= _TYPO_CACHE:
+                self._typo_cache.clear()
+            found = self._typo_cache[token] = self._typo_neighbours(token)
+        return found
+
+    def _typo_neighbours(self, token: str) -> list[str]:
         variants = np.concatenate([_string_hashes([token]), _deletion_hashes([token])[0]])
         lo = np.searchsorted(self._delete_hashes, variants, side="left")
         hi = np.searchsorted(self._delete_hashes, variants, side="right")
@@ -347,31 +362,27 @@ class NameIndex:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         kids = np.fromiter(weighted.keys(), dtype=np.int64, count=len(weighted))
         kw = np.fromiter(weighted.values(), dtype=np.float64, count=len(weighted))
-        starts = self.offsets[kids]
-        lengths = self.offsets[kids + 1] - starts
-        hit_names = np.concatenate(
-            [self.postings[s : s + n] for s, n in zip(starts, lengths, strict=True)]
+        scratch = getattr(self._scratch, "scores", None)
+        if scratch is None:  # one per thread: the service screens on several threads
+            scratch = self._scratch.scores = np.zeros(len(self.name_text))
+        wanted = SCHEMA_CODES[schema] if schema is not None else -1
+        names, scores = _accumulate(
+            self.offsets, self.postings, kids, kw, self.name_schema, wanted, scratch
         )
-        scores = np.bincount(hit_names, weights=np.repeat(kw, lengths))
-        if schema is not None:
-            wanted = SCHEMA_CODES[schema]
-            mismatch = self.name_schema[: len(scores)] != wanted
-            scores[mismatch] *= 0.5
-        # Select among the names that share a key only (a few thousand, not every name),
-        # ties broken by name id so the candidates do not depend on the selection algorithm.
-        hit = np.flatnonzero(scores)
-        take = min(limit, len(hit))
+        take = min(limit, len(names))
         if take == 0:
             return np.empty(0, np.int32), np.empty(0, np.float32)
-        hit_scores = scores[hit]
-        if take < len(hit):
-            kth = np.partition(hit_scores, len(hit) - take)[len(hit) - take]
-            above = hit[hit_scores > kth]
-            tied = hit[hit_scores == kth][: take - len(above)]
-            hit = np.concatenate([above, tied])
-            hit_scores = scores[hit]
-        top = hit[np.lexsort((hit, -hit_scores))]
-        return top.astype(np.int32), scores[top].astype(np.float32)
+        # Ties broken by name id so the candidates do not depend on the selection algorithm.
+        if take < len(names):
+            kth = np.partition(scores, len(names) - take)[len(names) - take]
+            above = np.flatnonzero(scores > kth)
+            tied = np.flatnonzero(scores == kth)
+            tied = tied[np.argsort(names[tied], kind="stable")][: take - len(above)]
+            pick = np.concatenate([above, tied])
+        else:
+            pick = np.arange(len(names))
+        top = pick[np.lexsort((names[pick], -scores[pick]))]
+        return names[top].astype(np.int32), scores[top].astype(np.float32)
 
     def entities_by_id(self, keys: Iterable[str]) -> dict[int, str]:
         """Entity rows whose identifiers match any of the keys, with the key matched."""
@@ -380,6 +391,49 @@ class NameIndex:
             for row in self.id_index.get(key, ()):
                 found.setdefault(row, key)
         return found
+
+
+@numba.njit(cache=True, nogil=True)
+def _accumulate(
+    offsets: np.ndarray,
+    postings: np.ndarray,
+    kids: np.ndarray,
+    kw: np.ndarray,
+    name_schema: np.ndarray,
+    wanted: int,
+    scratch: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(name ids, summed key weights) of every name in the keys' postings.
+
+    A dense accumulator (`scratch`, all zeros on entry and on exit) and the list of names
+    touched: one pass over the postings, where sorting or `np.unique` cost several times more.
+    Key weights are positive, so a zero means "not touched yet". Names of another schema than
+    the one asked for count half.
+    """
+    total = 0
+    for k in kids:
+        total += offsets[k + 1] - offsets[k]
+    touched = np.empty(total, np.int32)
+    n = 0
+    for i in range(len(kids)):
+        k = kids[i]
+        w = kw[i]
+        for p in range(offsets[k], offsets[k + 1]):
+            name = postings[p]
+            if scratch[name] == 0.0:
+                touched[n] = name
+                n += 1
+            scratch[name] += w
+    names = touched[:n].copy()
+    scores = np.empty(n)
+    for i in range(n):
+        name = names[i]
+        score = scratch[name]
+        if wanted >= 0 and name_schema[name] != wanted:
+            score *= 0.5
+        scores[i] = score
+        scratch[name] = 0.0
+    return names, scores
 
 
 def _write_arrow(table: pa.Table, path: Path) -> None:

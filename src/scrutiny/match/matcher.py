@@ -10,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from scrutiny.match import ids
+from scrutiny.match import ids, kernel
 from scrutiny.match.explain import explain
 from scrutiny.match.features import (
+    ENTITY_FEATURES,
     NAME_FEATURES,
     NameAlignment,
     align,
     entity_features,
-    name_logit_bounds,
     part_weights,
 )
 from scrutiny.match.forms import Form, name_forms
@@ -29,17 +29,37 @@ from scrutiny.model import Entity, NameKind
 CANDIDATE_NAMES = 48  # names retrieved per query before scoring
 RETRIEVAL_FLOOR = 0.3
 _WEIGHTS_CACHE = 400_000  # name-part tuples whose weights are kept between queries
-_BOUND_MARGIN = 1e-7  # float slack when comparing a logit bound with the cutoff
 _WEAK = KIND_CODES[NameKind.WEAK_ALIAS]
+_WEAK_AT = NAME_FEATURES.index("weak_alias")
+_NO_EXTRA = [0.0] * len(ENTITY_FEATURES)  # a query with only a name
 
 
 @dataclass
 class _Best:
-    logit: float
+    logit: float  # name logit of the best name (weak-alias weight included)
     name_id: int | None
     query_form: Form | None
     list_form: Form | None
     alignment: NameAlignment | None
+    name_values: list[float] | None = None
+
+
+_Result = tuple[float, int, tuple[int, int], list[float], str | None]
+
+
+@dataclass
+class _Scored:
+    """`Matcher._best_names` over a list of names (arrays aligned as documented there)."""
+
+    forms: tuple[Form, ...]  # query forms
+    names: np.ndarray  # name ids, in the order asked
+    name_logit: np.ndarray  # best name logit of each name (-inf when none)
+    arg: np.ndarray  # position (into the names' concatenated forms) of each name's best form
+    inverse: np.ndarray  # position -> column of `distinct`
+    distinct: np.ndarray  # distinct form ids scored (columns)
+    best_q: np.ndarray  # best query form of each column
+    values: np.ndarray  # (query forms, columns, name features), weak flag 0
+    weak: np.ndarray  # bool per name
 
 
 class Matcher:
@@ -56,10 +76,13 @@ class Matcher:
         n = len(NAME_FEATURES)
         self._name_w = self.model.weights[:n]
         self._extra_w = self.model.weights[n:]
-        weak_at = NAME_FEATURES.index("weak_alias")
-        self._weak_w = self._name_w[weak_at]
-        # Bounds are computed without the weak flag, which is added per name.
-        self._bound_w = tuple(0.0 if i == weak_at else w for i, w in enumerate(self._name_w))
+        self._cut_logits: dict[float, float] = {}
+        self._weak_w = self._name_w[_WEAK_AT]
+        # Name logits are computed without the weak flag, which is added per name.
+        self._name_w_plain = np.asarray(
+            [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
+        )
+        self.forms = kernel.FormTable.build(index.name_forms_raw, self._weights_of)
 
     def _weights_of(self, parts: tuple[str, ...]) -> list[float]:
         """`part_weights` of a name's parts, cached: list names recur in query after query."""
@@ -101,18 +124,23 @@ class Matcher:
         """Hits for a query at or above the threshold (default: the alert threshold), best first."""
         checked = check_query(query)
         cutoff = self.model.threshold if threshold is None else threshold
-        scored = [s for s in self._score_all(checked, cutoff) if s[0] >= cutoff]
-        scored.sort(key=lambda s: (-s[0], self.index.entities[s[1]].id))
+        results, scored = self._score_all(checked, cutoff)
+        kept = [r for r in results if r[0] >= cutoff]
+        kept.sort(key=lambda r: (-r[0], self.index.entities[r[1]].id))
         # Explanations are built only for the hits returned: they cost more than scoring.
-        return [self._hit(checked, *s) for s in scored[:limit]]
+        return [
+            self._hit(checked, probability, row, self._pick(scored, at, count), extra, key)
+            for probability, row, (at, count), extra, key in kept[:limit]
+        ]
 
     def _score_all(
         self, query: CheckedQuery, cutoff: float = 0.0
-    ) -> list[tuple[float, int, _Best, list[float] | None, str | None]]:
-        """Score every retrieved entity; those that cannot reach `cutoff` may score low.
+    ) -> tuple[list[_Result], _Scored | None]:
+        """Score every retrieved entity (and every entity sharing an identifier).
 
-        An entity whose names' best-case logit stays below the cutoff's is not aligned in
-        full (see `features.feature_bounds`); its score is then below the cutoff but not exact.
+        Each result is (score, entity row, (at, count) of its names in the scored names,
+        entity feature values, identifier matched or None). Entities whose name score could
+        not reach `cutoff` even with every other fact agreeing are left out unscored.
         """
         index = self.index
         forms = name_forms(query.name) if query.name else ()
@@ -131,27 +159,123 @@ class Matcher:
             if row not in by_entity:
                 lo, hi = self._entity_bounds[row], self._entity_bounds[row + 1]
                 by_entity[row] = self._entity_names[lo:hi].tolist()
+        if not by_entity:
+            return [], None
         schema = str(query.schema) if query.schema else None
-        cache: dict[Any, Any] = {}
-        cut_logit = math.log(cutoff / (1.0 - cutoff)) if 0.0 < cutoff < 1.0 else -math.inf
-        if cut_logit > -math.inf and forms:
-            self._bound_forms(forms, by_entity, cache)
-        results = []
-        for row, name_ids_of_entity in by_entity.items():
-            entity = index.entities[row]
-            extra = entity_features(entity, query.birth_date, query.countries, query.gender, schema)
-            floor = -math.inf
-            if row not in id_matches:  # an identifier lifts any name score: no pruning
-                extra_logit = sum(w * x for w, x in zip(self._extra_w, extra, strict=True))
-                floor = cut_logit - self.model.bias - extra_logit - _BOUND_MARGIN
-            best = self._best_name(forms, name_ids_of_entity, extra, cache, floor)
-            values = best.alignment.values + extra if best.alignment else None
-            probability = self.model.probability(values) if values is not None else 0.0
+        plain = not (query.birth_date or query.countries or query.gender or schema)
+        names = [n for group in by_entity.values() for n in group]
+        scored = self._best_names(forms, names)
+        counts = [len(group) for group in by_entity.values()]
+        off = np.zeros(len(counts) + 1, np.int64)
+        np.cumsum(counts, out=off[1:])
+        entity_logit = kernel.segment_argmax(scored.name_logit, off)[0]
+        bias = self.model.bias
+        to_score = self.model.probability_of_logit
+        rows = list(by_entity)
+        starts = off[:-1].tolist()
+        if cutoff > 0.0:
+            # Only entities whose name score, with the best the query's other facts could
+            # add, reaches the cutoff are scored in full (and those sharing an identifier).
+            reach = bias + entity_logit + self._extra_bound(query) >= self._logit_of(cutoff)
+            chosen = np.flatnonzero(reach).tolist()
+            if id_matches:
+                chosen = sorted(set(chosen) | {i for i, r in enumerate(rows) if r in id_matches})
+        else:
+            chosen = list(range(len(rows)))
+        results: list[_Result] = []
+        for i in chosen:
+            row = rows[i]
+            logit = float(entity_logit[i])
             key = id_matches.get(row)
+            if plain:
+                extra = _NO_EXTRA
+                extra_logit = 0.0
+            else:
+                extra = entity_features(
+                    index.entities[row], query.birth_date, query.countries, query.gender, schema
+                )
+                extra_logit = sum(w * x for w, x in zip(self._extra_w, extra, strict=True))
+            probability = to_score(bias + logit + extra_logit) if logit > -math.inf else 0.0
             if key is not None:
                 probability = with_identifier(probability, ids.is_decisive(key))
-            results.append((probability, row, best, values, key))
-        return results
+            results.append((probability, row, (starts[i], counts[i]), extra, key))
+        return results, scored
+
+    def _extra_bound(self, query: CheckedQuery) -> float:
+        """The most a query's facts other than its name can add to the logit."""
+        w = dict(zip(ENTITY_FEATURES, self._extra_w, strict=True))
+        bound = 0.0
+        if query.birth_date:
+            bound += max(0.0, w["dob_exact"], w["dob_partial"], w["dob_near"])
+        if query.countries:
+            bound += max(0.0, w["country_match"])
+        # Conflicts only subtract (their weights are negative in any sensible fit; a
+        # positive one is still counted so the bound stays a bound).
+        bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f)
+        return bound
+
+    def _logit_of(self, score: float) -> float:
+        """The smallest logit whose score reaches `score` (minus float slack), cached."""
+        found = self._cut_logits.get(score)
+        if found is None:
+            to_score = self.model.probability_of_logit
+            lo, hi = -60.0, 60.0  # the score map is monotone: bisection
+            for _ in range(80):
+                mid = (lo + hi) / 2
+                if to_score(mid) >= score:
+                    hi = mid
+                else:
+                    lo = mid
+            found = self._cut_logits[score] = lo - 1e-9
+        return found
+
+    def _best_names(self, forms: tuple[Form, ...], names: list[int]) -> _Scored:
+        """Each name's best name logit over query forms x the name's forms (kernel.py)."""
+        table = self.forms
+        names_arr = np.asarray(names, np.int64)
+        starts = table.name_off[names_arr]
+        counts = table.name_off[names_arr + 1] - starts
+        positions = kernel._ranges(starts, counts)
+        form_ids = table.name_forms[positions]
+        distinct, inverse = np.unique(form_ids, return_inverse=True)
+        values = kernel.score_forms(table, forms, distinct, self._weights_of, self.index.idf)
+        logits = values @ self._name_w_plain if len(forms) else np.empty((0, len(distinct)))
+        if len(forms):
+            best_q = logits.argmax(axis=0)
+            best_logit = logits[best_q, np.arange(len(distinct))]
+        else:
+            best_q = np.zeros(len(distinct), np.int64)
+            best_logit = np.full(len(distinct), -np.inf)
+        weak = self.index.name_kind[names_arr] == _WEAK
+        per_position = best_logit[inverse] + np.repeat(np.where(weak, self._weak_w, 0.0), counts)
+        off = np.zeros(len(names) + 1, np.int64)
+        np.cumsum(counts, out=off[1:])
+        name_logit, arg = kernel.segment_argmax(per_position, off)
+        return _Scored(forms, names_arr, name_logit, arg, inverse, distinct, best_q, values, weak)
+
+    def _pick(self, scored: _Scored | None, at: int, count: int) -> _Best:
+        """The best of names[at:at + count] (the first of equals)."""
+        if scored is None:
+            return _Best(float("-inf"), None, None, None, None)
+        logits = scored.name_logit[at : at + count]
+        if count == 0 or not np.isfinite(logits).any():
+            return _Best(float("-inf"), None, None, None, None)
+        i = at + int(np.argmax(logits))
+        position = int(scored.arg[i])
+        if position < 0:
+            return _Best(float("-inf"), None, None, None, None)
+        column = int(scored.inverse[position])
+        q = int(scored.best_q[column])
+        name_values = scored.values[q, column].tolist()
+        name_values[_WEAK_AT] = 1.0 if scored.weak[i] else 0.0
+        return _Best(
+            float(logits[i - at]),
+            int(scored.names[i]),
+            scored.forms[q],
+            self.forms.forms[int(scored.distinct[column])],
+            None,
+            name_values,
+        )
 
     def _hit(
         self,
@@ -159,10 +283,20 @@ class Matcher:
         probability: float,
         row: int,
         best: _Best,
-        values: list[float] | None,
+        extra: list[float],
         key: str | None,
     ) -> Hit:
         entity = self.index.entities[row]
+        alignment = None
+        values = None
+        if best.name_values is not None and best.query_form is not None:
+            assert best.list_form is not None and best.name_id is not None
+            weak = int(self.index.name_kind[best.name_id]) == _WEAK
+            # The readable reference alignment gives the part-by-part pairs shown to analysts.
+            alignment = align(
+                best.query_form, best.list_form, self.index.idf, weak, self._weights_of
+            )
+            values = best.name_values + list(extra)
         explanation = explain(
             index=self.index,
             model=self.model,
@@ -171,7 +305,7 @@ class Matcher:
             name_id=best.name_id,
             query_form=best.query_form,
             list_form=best.list_form,
-            alignment=best.alignment,
+            alignment=alignment,
             values=values,
             identifier=key,
             notes=query.notes,
@@ -184,87 +318,6 @@ class Matcher:
             score=probability,
             explanation=explanation,
         )
-
-    def _best_name(
-        self,
-        forms: tuple[Form, ...],
-        name_ids: list[int],
-        extra: list[float],
-        cache: dict[Any, Any],
-        floor: float = -math.inf,
-    ) -> _Best:
-        """The entity's name that best matches the query (by name-feature logit).
-
-        Names whose name logit cannot reach `floor` may be skipped (None if all are).
-        """
-        best = _Best(float("-inf"), None, None, None, None)
-        index = self.index
-        for name_id in name_ids:
-            weak = int(index.name_kind[name_id]) == _WEAK
-            raw = index.name_forms_raw[name_id]
-            # The same name often appears on several lists: align it once per query.
-            cache_key = f"{weak}{raw}"
-            entry = cache.get(cache_key)
-            # A result found with pruning at a higher floor is incomplete for a lower one.
-            if entry is None or entry[0] > floor:
-                list_forms = index.forms_of(name_id)
-                entry = (floor, self._align_name(forms, list_forms, weak, cache, floor))
-                cache[cache_key] = entry
-            found = entry[1]
-            if found is None:
-                continue
-            _, query_form, list_form, alignment = found
-            logit = self.model.logit(alignment.values + extra)
-            if logit > best.logit:
-                best = _Best(logit, name_id, query_form, list_form, alignment)
-        return best
-
-    def _align_name(
-        self,
-        forms: tuple[Form, ...],
-        list_forms: tuple[Form, ...],
-        weak: bool,
-        cache: dict[Any, Any],
-        floor: float = -math.inf,
-    ) -> tuple[float, Form, Form, NameAlignment] | None:
-        best: tuple[float, Form, Form, NameAlignment] | None = None
-        bounds: dict[Form, np.ndarray] = cache.get("bounds", {})
-        weak_logit = self._weak_w if weak else 0.0
-        for list_form in list_forms:
-            # Different names share forms (a Hangul name and its romanisation, one name's
-            # spelling variants): align each distinct form once per query. Taking the first
-            # best per form, then the first best over forms, picks what one loop would.
-            # Query forms whose best case stays below `floor` are skipped: they cannot be
-            # the best unless the best is below the floor too (then the entity is dropped).
-            form_key = (weak, list_form)
-            entry = cache.get(form_key)
-            if entry is None or entry[0] > floor:
-                form_best: tuple[float, Form, Form, NameAlignment] | None = None
-                ceiling = bounds.get(list_form)
-                for qi, query_form in enumerate(forms):
-                    if ceiling is not None and float(ceiling[qi]) + weak_logit < floor:
-                        continue
-                    alignment = align(query_form, list_form, self.index.idf, weak, self._weights_of)
-                    logit = self.model.name_logit(alignment.values)
-                    if form_best is None or logit > form_best[0]:
-                        form_best = (logit, query_form, list_form, alignment)
-                entry = cache[form_key] = (floor, form_best)
-            found: tuple[float, Form, Form, NameAlignment] | None = entry[1]
-            if found is not None and (best is None or found[0] > best[0]):
-                best = found
-        return best
-
-    def _bound_forms(
-        self, forms: tuple[Form, ...], by_entity: dict[int, list[int]], cache: dict[Any, Any]
-    ) -> None:
-        """Name-logit upper bounds of every candidate list form, into cache["bounds"]."""
-        distinct: dict[Form, None] = {}
-        for name_ids in by_entity.values():
-            for name_id in name_ids:
-                distinct.update(dict.fromkeys(self.index.forms_of(name_id)))
-        list_forms = list(distinct)
-        ceilings = name_logit_bounds(forms, list_forms, self._weights_of, self._bound_w)
-        cache["bounds"] = {form: ceilings[:, f] for f, form in enumerate(list_forms)}
 
     def screen_batch(
         self, records: Any, *, threshold: float | None = None, limit: int = 10, first_row: int = 0
@@ -298,8 +351,8 @@ class Matcher:
             query.gender,
             str(query.schema) if query.schema else None,
         )
-        best = self._best_name(forms, names, extra, {})
-        return best.alignment.values + extra if best.alignment else None
+        best = self._pick(self._best_names(forms, names), 0, len(names))
+        return best.name_values + extra if best.name_values is not None else None
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
         """Entity rows the index retrieves for a query, best first (for calibration/eval)."""

@@ -1,0 +1,104 @@
+"""The compiled scoring path (kernel.py) computes what the readable `align` computes.
+
+`align` is the reference for one (query form, list form) pair; the matcher scores every
+candidate pair through `kernel.score_forms`. Both must give the same feature values, pair by
+pair, on real list names and on the hard cases (Korean keys, legal forms, parts written
+joined, digits, short syllables, repeated parts).
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from scrutiny.match import Matcher, kernel
+from scrutiny.match.features import NAME_FEATURES, align
+from scrutiny.match.forms import name_forms
+
+_WEAK_AT = NAME_FEATURES.index("weak_alias")
+
+HARD_QUERIES = [
+    "Kim Jong Un",
+    "KIM Jongun",
+    "Gim Jeong-eun",
+    "김정은",
+    "金正恩",
+    "Korea Kwangson Banking Corp",
+    "Kwangson Bank LLC",
+    "Foreign Trade Bank of the DPRK",
+    "Ali Hassan al Majid",
+    "Jian Hua Trading Co Ltd",
+    "Jianhua Trading Company Limited",
+    "Ocean Star No 7",
+    "Chong Chon Gang",
+    "Ri Ri",
+    "Jing Li",
+    "Владимир Путин",
+    "Osama bin Laden",
+    "Mohammed Mohammed",
+    "X",
+]
+
+
+def _check(matcher: Matcher, query: str) -> int:
+    forms = name_forms(query)
+    if not forms:
+        return 0
+    names, _ = matcher.index.candidates(forms, 48)
+    if not len(names):
+        return 0
+    table = matcher.forms
+    form_ids = np.unique(np.concatenate([table.forms_of_name(int(n)) for n in names]))
+    values = kernel.score_forms(table, forms, form_ids, matcher._weights_of, matcher.index.idf)
+    checked = 0
+    for k, query_form in enumerate(forms):
+        for c, form_id in enumerate(form_ids.tolist()):
+            list_form = table.forms[form_id]
+            expected = align(query_form, list_form, matcher.index.idf, False).values
+            assert values[k, c].tolist() == pytest.approx(expected, abs=1e-12), (
+                query_form,
+                list_form,
+                [
+                    (name, got, want)
+                    for name, got, want in zip(NAME_FEATURES, values[k, c], expected, strict=True)
+                    if abs(got - want) > 1e-12
+                ],
+            )
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("query", HARD_QUERIES)
+def test_kernel_equals_align_on_hard_cases(sdn_matcher: Matcher, query: str) -> None:
+    # Every candidate form the index retrieves for the query, not a chosen few.
+    assert _check(sdn_matcher, query) > 0 or query == "X"
+
+
+def test_kernel_equals_align_on_real_list_names_with_typos(sdn_matcher: Matcher) -> None:
+    rng = random.Random(7)
+    names = rng.sample(sdn_matcher.index.name_text, 150)
+    checked = 0
+    for name in names:
+        checked += _check(sdn_matcher, name)
+        chars = list(name)
+        if len(chars) > 5:
+            i = rng.randrange(1, len(chars) - 1)
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            checked += _check(sdn_matcher, "".join(chars))
+    assert checked > 5000
+
+
+def test_screen_scores_are_the_scores_of_the_reference_alignment(sdn_matcher: Matcher) -> None:
+    # End to end: a hit's score equals the model applied to `align`'s values of the pair the
+    # explanation names, so the kernel path and the explanation cannot disagree.
+    model = sdn_matcher.model
+    for query in ["Kim Jong Un", "Korea Kwangson Banking", "CHONG CHON GANG", "Kim Jong-un"]:
+        hits = sdn_matcher.screen(query, threshold=0.2)
+        assert hits
+        for hit in hits:
+            contributions = hit.explanation["contributions"]
+            logit = model.bias + sum(contributions.values())
+            # Contributions are rounded to 3 decimals for display.
+            assert abs(model.probability_of_logit(logit) - hit.score) < 1e-3 * len(contributions)
