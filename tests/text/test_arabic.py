@@ -22,6 +22,11 @@ from scrutiny.text.translit import latin_forms
         ("ناظم", "nazim"),  # fāʿil pattern: i after a long a
         ("ﺟﻌﻔﺮ اﺑﻮ ﻣﺤﻤﺪ", "jafar abu mohammad"),  # presentation forms
         ("قربان-حسینی", "gharban hosseini"),
+        ("حمید الله", "hamidullah"),  # X + Allah spelt joined
+        ("عزیزالله", "azizullah"),
+        ("خسروی", "khasravi"),  # و before a final ی is v
+        ("مفلح", "muflah"),  # participles: mu-
+        ("مسعود", "masud"),  # mafʿūl: ma-
     ],
 )
 def test_readings(text: str, reading: str) -> None:

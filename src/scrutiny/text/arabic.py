@@ -77,6 +77,7 @@ _KEY = str.maketrans(
 )
 _ARTICLE = "ال"
 _ABD = "عبد"
+_ALLAH = "الله"
 
 
 def is_persian(text: str) -> bool:
@@ -130,7 +131,11 @@ def _spell(word: str, persian: bool) -> str:
                 items.append((True, "a"))
             continue
         if ch == _WAW or ch in _YEHS:
-            next_is_vowel = i + 1 < n and (word[i + 1] in _ALIFS or word[i + 1] == _TA_MARBUTA)
+            next_is_vowel = i + 1 < n and (
+                word[i + 1] in _ALIFS
+                or word[i + 1] == _TA_MARBUTA
+                or (i + 2 == n and ch == _WAW and word[i + 1] in _YEHS)  # Khosravi, Fadavi
+            )
             if at_start or prev_vowel or next_is_vowel:
                 glide = "y" if ch in _YEHS else ("v" if persian else "w")
                 items.append((False, glide))
@@ -149,6 +154,19 @@ def _spell(word: str, persian: bool) -> str:
         if readings is None:
             continue
         items.append((False, readings[col]))
+    # Names starting with م and two consonants are mostly participles (Mufleh, Munajjid,
+    # Mutmaen: mu-, mo- in Persian spellings); with و before the last letter they are the
+    # mafʿūl pattern (Mansour, Makhlouf, Mazloom: ma-).
+    first_vowel = "a"
+    if (
+        len(items) >= 4
+        and word[0] == "م"
+        and not items[1][0]
+        and not items[2][0]
+        and not items[3][0]
+        and not (n >= 4 and word[-2] == _WAW)
+    ):
+        first_vowel = "o" if persian else "u"
     out: list[str] = []
     after_vowel = False
     for i, (vowel, latin) in enumerate(items):
@@ -161,7 +179,7 @@ def _spell(word: str, persian: bool) -> str:
             continue
         final_pair = i + 2 == len(items)
         if not after_vowel:
-            out.append("a")
+            out.append(first_vowel if i == 0 else "a")
             after_vowel = True
         elif final_pair:
             long_a = i > 0 and items[i - 1] == (True, "a")
@@ -182,6 +200,9 @@ def _word_reading(word: str, persian: bool) -> str:
     known = _names().get(_key(word))
     if known:
         return known[col]
+    if word.endswith(_ALLAH) and len(word) > len(_ALLAH) + 1:
+        # Hamidullah, Azizullah, Fathollah: written joined or apart, spelt joined in Latin.
+        return _word_reading(word[: -len(_ALLAH)], persian).replace(" ", "") + "ullah"
     if word.startswith(_ABD) and len(word) > len(_ABD) + 1:
         rest = word[len(_ABD) :]
         return "abdul " + _word_reading(rest[2:] if rest.startswith(_ARTICLE) else rest, persian)
@@ -204,6 +225,10 @@ def arabic_forms(text: str) -> list[str]:
             # "عبد الله" / "عبد الرحمن": the compound written apart.
             joined = _word_reading(_ABD + words[i + 1], persian)
             out.append(joined)
+            i += 2
+            continue
+        if i + 1 < len(words) and _clean(words[i + 1]) == _ALLAH and _clean(word):
+            out.append(_word_reading(_clean(word) + _ALLAH, persian))  # "حمید الله"
             i += 2
             continue
         reading = _word_reading(word, persian)
