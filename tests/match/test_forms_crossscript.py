@@ -1,0 +1,55 @@
+"""name_forms of names in other scripts line up token by token with the lists' Latin spellings."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrutiny.match.forms import decode_forms, encode_forms, name_forms
+
+
+def cores(text: str) -> set[tuple[str, ...]]:
+    return {form.core for form in name_forms(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "latin"),
+    [
+        ("Евгений Юрьевич Пригожин", "yevgeniy yuryevich prigozhin"),  # BGN/PCGN
+        ("Дмитрий Фёдорович ВЯТКИН", "dmitrij fjodorovic vjatkin"),  # j-based (Czech, Polish)
+        ("Вячеслав Юрьевич", "vjatjeslav jurjevitj"),  # Swedish
+        ("Сергій Геннадійович ЦИПЛАКОВ", "serhiy hennadiyovych tsyplakov"),  # Ukrainian
+        ("Аляксандр Рыгоравіч ЛУКАШЭНКА", "aliaksandr ryhoravich lukashenka"),  # Belarusian
+        ("Аляксандр Рыгоравіч ЛУКАШЭНКА", "aleksandr grigoryevich lukashenko"),  # in Russian
+        ("Сергей Николаевич ХОМЕНКО", "siarhei mikalayevich khomenko"),  # in Belarusian
+        ("Сергей Алексеевич РЯБЦЕВ", "sergej rjabcev"),  # without the patronymic
+        ("صدام حسين التكريتي", "saddam hussein al takriti"),
+        ("سید صادق حسینی", "seyed sadegh hosseini"),
+    ],
+)
+def test_cross_script_readings(text: str, latin: str) -> None:
+    assert tuple(latin.split()) in cores(text), name_forms(text)
+
+
+def test_latin_names_get_one_form() -> None:
+    for text in ("Yevgeniy PRIGOZHIN", "Saddam Hussein al-Tikriti", "Kim Jong Un", "Łukaszenka"):
+        assert len(name_forms(text)) == 1
+
+
+def test_forms_are_bounded_deterministic_and_round_trip() -> None:
+    for text in (
+        "Сергей Николаевич ХОМЕНКО",
+        "ООО “Научно Производственное Объединение ‘ПОИСК’”",
+        "عبد الرحمن ولد محمد الحسين",
+        "Аляксандр Рыгоравіч ЛУКАШЭНКА",
+    ):
+        forms = name_forms(text)
+        assert 1 <= len(forms) <= 6
+        name_forms.cache_clear()
+        assert name_forms(text) == forms
+        assert decode_forms(encode_forms(forms)) == forms
+        assert all(token.isascii() for form in forms for token in form.tokens)
+
+
+def test_cyrillic_legal_form_split_off() -> None:
+    for form in name_forms("ООО “Ромашка”"):
+        assert form.legal == ("ooo",)
