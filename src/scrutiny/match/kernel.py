@@ -20,6 +20,7 @@ tests/match/test_kernel.py checks that both paths give the same values on real l
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -56,6 +57,9 @@ class FormTable:
     weight: np.ndarray  # float64 evidence weight of each part (features.part_weights)
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
     legal: np.ndarray  # int32 id of the form's legal-form set, 0 when it has none
+    legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
+    legal_tok: np.ndarray  # int32 ids into `legal_words`
+    legal_words: dict[str, int]
     joined_off: np.ndarray  # int64: ids of the form's neighbouring parts written together
     joined: np.ndarray  # int32 ids into `joined_ids`
     vocab: list[str]
@@ -96,7 +100,14 @@ class FormTable:
         legal: list[int] = []
         joined_off = [0]
         joined: list[int] = []
+        legal_words: dict[str, int] = {}
+        legal_off = [0]
+        legal_tok: list[int] = []
         for form in forms:
+            legal_tok.extend(
+                legal_words.setdefault(t, len(legal_words)) for t in dict.fromkeys(form.legal)
+            )
+            legal_off.append(len(legal_tok))
             tok.extend(vocab_ids.setdefault(t, len(vocab_ids)) for t in form.core)
             weight.extend(weights_of(form.core))
             off.append(len(tok))
@@ -124,6 +135,9 @@ class FormTable:
             weight=np.asarray(weight, np.float64),
             korean=np.asarray(korean, np.int32),
             legal=np.asarray(legal, np.int32),
+            legal_off=np.asarray(legal_off, np.int64),
+            legal_tok=np.asarray(legal_tok, np.int32),
+            legal_words=legal_words,
             joined_off=np.asarray(joined_off, np.int64),
             joined=np.asarray(joined, np.int32),
             vocab=vocab,
@@ -143,11 +157,190 @@ class FormTable:
 
 
 @dataclass
-class PairScores:
-    """Name features of query forms x candidate forms."""
+class QueryForms:
+    """A query's forms as arrays: parts of every form, and their distinct tokens ("rows")."""
 
-    form_ids: np.ndarray  # int32 candidate form ids (columns)
-    values: np.ndarray  # float64 (query forms, candidate forms, N_NAME), weak flag 0
+    forms: tuple[Form, ...]
+    tokens: list[str]  # distinct tokens over all forms (rows of the similarity matrices)
+    off: np.ndarray  # int64 (forms + 1): form k's parts are row[off[k]:off[k + 1]]
+    row: np.ndarray  # int64 row of each part
+    weight: np.ndarray  # float64 evidence weight of each part
+    vid: np.ndarray  # int64 vocabulary id of each row, -1 - row when not in the vocabulary
+    length: np.ndarray  # int64 letters of each row
+    digit: np.ndarray  # bool per row
+    phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
+    korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
+    has_korean: np.ndarray  # bool per form
+    single: np.ndarray  # bool per form: one identifying part
+    legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
+    legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
+    joined_off: np.ndarray  # int64: vocabulary ids of form k's neighbouring parts joined
+    joined: np.ndarray  # int64
+    as_joined_off: np.ndarray  # int64: ids (table.joined_ids) of form k's parts
+    as_joined: np.ndarray  # int64
+
+
+def prepare_query(
+    table: FormTable,
+    forms: Sequence[Form],
+    weights_of: Callable[[tuple[str, ...]], list[float]],
+) -> QueryForms:
+    """A query's forms as the arrays the kernel reads."""
+    rows: dict[str, int] = {}
+    off = [0]
+    row: list[int] = []
+    weight: list[float] = []
+    korean: list[int] = []
+    legal_off = [0]
+    legal: list[int] = []
+    joined_off = [0]
+    joined: list[int] = []
+    as_joined_off = [0]
+    as_joined: list[int] = []
+    vocab_ids = table.vocab_ids
+    for form in forms:
+        row.extend(rows.setdefault(t, len(rows)) for t in form.core)
+        weight.extend(weights_of(form.core))
+        off.append(len(row))
+        if form.korean is None:
+            korean.append(-1)
+        else:
+            korean.append(table.korean_ids.get(form.korean, -2))
+        legal.extend(table.legal_words.get(t, -1) for t in dict.fromkeys(form.legal))
+        legal_off.append(len(legal))
+        joined.extend(vocab_ids[a + b] for a, b in pairwise(form.core) if a + b in vocab_ids)
+        joined_off.append(len(joined))
+        as_joined.extend(table.joined_ids[t] for t in form.core if t in table.joined_ids)
+        as_joined_off.append(len(as_joined))
+    tokens = list(rows)
+    phon_ids = table.phon_ids
+    phon = []
+    for t in tokens:
+        code = _text.phonetic(t)
+        phon.append(phon_ids.get(code, -2) if code else -1)
+    return QueryForms(
+        forms=tuple(forms),
+        tokens=tokens,
+        off=np.asarray(off, np.int64),
+        row=np.asarray(row, np.int64),
+        weight=np.asarray(weight, np.float64),
+        vid=np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64),
+        length=np.asarray([len(t) for t in tokens], np.int64),
+        digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
+        phon=np.asarray(phon, np.int64),
+        korean=np.asarray(korean, np.int64),
+        has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
+        single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
+        legal_off=np.asarray(legal_off, np.int64),
+        legal=np.asarray(legal, np.int64),
+        joined_off=np.asarray(joined_off, np.int64),
+        joined=np.asarray(joined, np.int64),
+        as_joined_off=np.asarray(as_joined_off, np.int64),
+        as_joined=np.asarray(as_joined, np.int64),
+    )
+
+
+@dataclass
+class NameScores:
+    """The best (query form, list form) of each of a list of names, and its values."""
+
+    name_logit: np.ndarray  # best name logit per name (weak weight included; -inf if none)
+    best_form: np.ndarray  # int64 form id of the best form per name (-1 if none)
+    best_q: np.ndarray  # int64 query form index per name
+    best_values: np.ndarray  # (names, N_NAME) feature values of the best pair, weak flag set
+
+
+class _Scratch(threading.local):
+    """Per-thread marker arrays (the service screens on several threads)."""
+
+    def __init__(self) -> None:
+        self.arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+
+_SCRATCH = _Scratch()
+
+
+def _scratch(table: FormTable) -> tuple[np.ndarray, np.ndarray]:
+    arrays = _SCRATCH.arrays
+    if arrays is None or len(arrays[0]) != len(table.forms) or len(arrays[1]) != len(table.vocab):
+        arrays = _SCRATCH.arrays = (
+            np.full(len(table.forms), -1, np.int64),
+            np.full(len(table.vocab), -1, np.int64),
+        )
+    return arrays
+
+
+def score_names(
+    table: FormTable,
+    query: QueryForms,
+    names: np.ndarray,
+    weak: np.ndarray,
+    name_weights: np.ndarray,
+    weak_weight: float,
+    idf: Callable[[str], float],
+    weights_of: Callable[[tuple[str, ...]], list[float]],
+) -> NameScores:
+    """Score `names` (int64 name ids; `weak` flags them) against the query's forms.
+
+    `name_weights` are the model's name-feature weights with the weak flag's set to 0;
+    `weak_weight` is added for weak names. Ties go to the first query form, then the first
+    of a name's forms, as `align` called in that order would pick.
+    """
+    form_mark, tok_mark = _scratch(table)
+    form_ids, position_col, cols, c_off, c_col, c_w = _gather(
+        names,
+        table.name_off,
+        table.name_forms,
+        table.off,
+        table.tok,
+        table.weight,
+        form_mark,
+        tok_mark,
+    )
+    values, _ = score_gathered(table, query, form_ids, cols, c_off, c_col, c_w, idf, weights_of)
+    logit, best_form, best_q, best_values = _select(
+        values, name_weights, weak_weight, names, table.name_off, position_col, form_ids, weak
+    )
+    return NameScores(logit, best_form, best_q, best_values)
+
+
+def score_gathered(
+    table: FormTable,
+    query: QueryForms,
+    form_ids: np.ndarray,
+    cols: np.ndarray,
+    c_off: np.ndarray,
+    c_col: np.ndarray,
+    c_w: np.ndarray,
+    idf: Callable[[str], float],
+    weights_of: Callable[[tuple[str, ...]], list[float]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(values (query forms, forms, N_NAME), merge flags) of the query x gathered forms."""
+    n_q, n_c = len(query.forms), len(form_ids)
+    values = np.zeros((n_q, n_c, N_NAME))
+    merge = np.zeros((n_q, n_c), np.bool_)
+    if n_q == 0 or n_c == 0:
+        return values, merge
+    raw = process.cdist(
+        query.tokens,
+        [table.vocab[c] for c in cols.tolist()],
+        scorer=JaroWinkler.normalized_similarity,
+    ).astype(np.float64)
+    _features(
+        query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
+        query.korean, query.has_korean, query.single, query.legal_off, query.legal,
+        query.joined_off, query.joined, query.as_joined_off, query.as_joined,
+        form_ids, cols, c_off, c_col, c_w,
+        table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.korean,
+        table.legal_off, table.legal_tok, table.joined_off, table.joined,
+        raw, values, merge,
+    )  # fmt: skip
+    if merge.any():
+        # Parts written joined on one side and apart on the other: `align` merges them.
+        for k, c in zip(*np.nonzero(merge), strict=True):
+            form = table.forms[int(form_ids[c])]
+            values[k, c] = align(query.forms[k], form, idf, False, weights_of).values
+    return values, merge
 
 
 def score_forms(
@@ -159,103 +352,23 @@ def score_forms(
 ) -> np.ndarray:
     """Name feature values (weak flag 0) of every query form x every listed form id.
 
-    Returns a float64 array (len(query_forms), len(form_ids), N_NAME).
+    Returns a float64 array (len(query_forms), len(form_ids), N_NAME); for tests and tools
+    (the matcher goes through `score_names`).
     """
-    n_q, n_c = len(query_forms), len(form_ids)
-    out = np.zeros((n_q, n_c, N_NAME))
-    if n_q == 0 or n_c == 0:
-        return out
+    form_ids = np.asarray(form_ids, np.int64)
     starts = table.off[form_ids]
     lengths = table.off[form_ids + 1] - starts
-    gather = _ranges(starts, lengths)
-    c_tok = table.tok[gather]
-    c_w = table.weight[gather]
-    c_off = np.zeros(n_c + 1, np.int64)
-    np.cumsum(lengths, out=c_off[1:])
-    c_owner = np.repeat(np.arange(n_c), lengths)  # candidate column of each part
+    c_tok = table.tok[_ranges(starts, lengths)]
     cols, c_col = np.unique(c_tok, return_inverse=True)
-    # Query side: distinct tokens over all forms (rows of the similarity matrices).
-    q_rows: dict[str, int] = {}
-    q_off = [0]
-    q_row: list[int] = []
-    q_w: list[float] = []
-    for form in query_forms:
-        q_row.extend(q_rows.setdefault(t, len(q_rows)) for t in form.core)
-        q_w.extend(weights_of(form.core))
-        q_off.append(len(q_row))
-    q_tokens = list(q_rows)
-    vocab_ids = table.vocab_ids
-    q_vid = np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(q_tokens)], np.int64)
-    raw32 = process.cdist(
-        q_tokens, [table.vocab[c] for c in cols.tolist()], scorer=JaroWinkler.normalized_similarity
-    )
-    raw = raw32.astype(np.float64)
-    sim = _similarities(table, q_tokens, q_vid, cols, raw)
-    # Per query form: Korean key, legal-form set, one-part flag, joined neighbours.
-    c_kor = table.korean[form_ids]
-    c_legal = table.legal[form_ids]
-    legal_mm = np.zeros((n_q, n_c), np.bool_)
-    merge = np.zeros((n_q, n_c), np.bool_)
-    q_kor = np.full(n_q, -1, np.int64)
-    q_has_kor = np.zeros(n_q, np.bool_)
-    c_joined: np.ndarray | None = None  # joined-neighbour ids of the candidates, on demand
-    joined_owner: np.ndarray | None = None
-    for k, form in enumerate(query_forms):
-        if form.korean is not None:
-            q_has_kor[k] = True
-            q_kor[k] = table.korean_ids.get(form.korean, -2)
-        if form.legal and c_legal.any():
-            q_legal = set(form.legal)
-            distinct_legal = np.unique(c_legal)
-            disjoint = np.asarray(
-                [lid != 0 and q_legal.isdisjoint(table.legal_sets[lid]) for lid in distinct_legal]
-            )
-            legal_mm[k] = disjoint[np.searchsorted(distinct_legal, c_legal)]
-        # Parts written joined on one side and apart on the other need `align`'s merging.
-        q_joined = [vocab_ids[a + b] for a, b in pairwise(form.core) if a + b in vocab_ids]
-        if q_joined:
-            hit = np.isin(c_tok, q_joined)
-            if hit.any():
-                merge[k] |= np.bincount(c_owner[hit], minlength=n_c) > 0
-        q_as_joined = [table.joined_ids[t] for t in form.core if t in table.joined_ids]
-        if q_as_joined:
-            if c_joined is None:
-                j_starts = table.joined_off[form_ids]
-                j_lengths = table.joined_off[form_ids + 1] - j_starts
-                c_joined = table.joined[_ranges(j_starts, j_lengths)]
-                joined_owner = np.repeat(np.arange(n_c), j_lengths)
-            assert joined_owner is not None
-            hit = np.isin(c_joined, q_as_joined)
-            if hit.any():
-                merge[k] |= np.bincount(joined_owner[hit], minlength=n_c) > 0
-    q_len = np.asarray([len(t) for t in q_tokens], np.int64)
-    single = np.asarray([len(f.core) == 1 for f in query_forms], np.bool_)
-    _pair_features(
-        np.asarray(q_off, np.int64),
-        np.asarray(q_row, np.int64),
-        np.asarray(q_w, np.float64),
-        q_vid,
-        q_len,
-        q_kor,
-        q_has_kor,
-        single,
-        c_off,
-        c_col.astype(np.int64),
-        c_tok.astype(np.int64),
-        c_w,
-        c_kor.astype(np.int64),
-        legal_mm,
-        merge,
-        raw,
-        sim,
-        out,
-    )
-    if merge.any():
-        for k, c in zip(*np.nonzero(merge), strict=True):
-            form = table.forms[int(form_ids[c])]
-            values = align(query_forms[k], form, idf, False, weights_of).values
-            out[k, c] = values
-    return out
+    c_off = np.zeros(len(form_ids) + 1, np.int64)
+    np.cumsum(lengths, out=c_off[1:])
+    query = prepare_query(table, query_forms, weights_of)
+    c_w = table.weight[_ranges(starts, lengths)]
+    values, _ = score_gathered(
+        table, query, form_ids, cols.astype(np.int64), c_off, c_col.astype(np.int64), c_w, idf,
+        weights_of,
+    )  # fmt: skip
+    return values
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -268,58 +381,121 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return base + np.arange(total)
 
 
-def _similarities(
-    table: FormTable, q_tokens: list[str], q_vid: np.ndarray, cols: np.ndarray, raw: np.ndarray
-) -> np.ndarray:
-    """`features._part_similarity` of every query token x candidate token, vectorised."""
-    phon_ids = table.phon_ids
-    q_phon = np.asarray(
-        [phon_ids.get(code, -2) if (code := _text.phonetic(t)) else -1 for t in q_tokens],
-        np.int64,
-    )
-    c_phon = table.tok_phon[cols].astype(np.int64)
-    boost = (
-        (raw >= _PHONETIC_MIN_RAW)
-        & (raw < 0.9)
-        & (q_phon[:, None] == c_phon[None, :])
-        & (q_phon[:, None] >= 0)
-    )
-    sim = np.maximum(0.0, (np.where(boost, 0.9, raw) - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
-    q_len = np.asarray([len(t) for t in q_tokens], np.int64)
-    q_digit = np.asarray([t.isdigit() for t in q_tokens], np.bool_)
-    zero = (
-        (np.minimum.outer(q_len, table.tok_len[cols]) <= _SHORT_PART)
-        | q_digit[:, None]
-        | table.tok_digit[cols][None, :]
-    )
-    sim[zero] = 0.0
-    sim[q_vid[:, None] == cols[None, :]] = 1.0
-    return sim
+@numba.njit(cache=True, nogil=True)
+def _gather(
+    names: np.ndarray,
+    name_off: np.ndarray,
+    name_forms: np.ndarray,
+    off: np.ndarray,
+    tok: np.ndarray,
+    weight: np.ndarray,
+    form_mark: np.ndarray,
+    tok_mark: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct forms of `names` and their distinct tokens, with local numbering.
+
+    Returns (form ids, column of each name-form position, token ids ("cols"), per-form
+    part offsets, per-part column, per-part weight). The marker arrays are all -1 on entry
+    and are left so.
+    """
+    n_pos = 0
+    for name in names:
+        n_pos += name_off[name + 1] - name_off[name]
+    position_col = np.empty(n_pos, np.int64)
+    form_ids = np.empty(n_pos, np.int64)
+    n_forms = 0
+    p = 0
+    n_parts = 0
+    for name in names:
+        for i in range(name_off[name], name_off[name + 1]):
+            f = name_forms[i]
+            if form_mark[f] < 0:
+                form_mark[f] = n_forms
+                form_ids[n_forms] = f
+                n_forms += 1
+                n_parts += off[f + 1] - off[f]
+            position_col[p] = form_mark[f]
+            p += 1
+    form_ids = form_ids[:n_forms].copy()
+    c_off = np.zeros(n_forms + 1, np.int64)
+    c_col = np.empty(n_parts, np.int64)
+    c_w = np.empty(n_parts)
+    cols = np.empty(n_parts, np.int64)
+    n_cols = 0
+    q = 0
+    for c in range(n_forms):
+        f = form_ids[c]
+        form_mark[f] = -1
+        for i in range(off[f], off[f + 1]):
+            t = tok[i]
+            if tok_mark[t] < 0:
+                tok_mark[t] = n_cols
+                cols[n_cols] = t
+                n_cols += 1
+            c_col[q] = tok_mark[t]
+            c_w[q] = weight[i]
+            q += 1
+        c_off[c + 1] = q
+    cols = cols[:n_cols].copy()
+    for t in cols:
+        tok_mark[t] = -1
+    return form_ids, position_col, cols, c_off, c_col, c_w
 
 
 @numba.njit(cache=True, nogil=True)
-def _pair_features(
+def _features(
     q_off: np.ndarray,
     q_row: np.ndarray,
     q_w_all: np.ndarray,
     q_vid: np.ndarray,
     q_len: np.ndarray,
+    q_digit: np.ndarray,
+    q_phon: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
     single: np.ndarray,
+    q_legal_off: np.ndarray,
+    q_legal: np.ndarray,
+    q_joined_off: np.ndarray,
+    q_joined: np.ndarray,
+    q_asj_off: np.ndarray,
+    q_asj: np.ndarray,
+    form_ids: np.ndarray,
+    cols: np.ndarray,
     c_off: np.ndarray,
     c_col: np.ndarray,
-    c_vid_all: np.ndarray,
     c_w_all: np.ndarray,
-    c_kor: np.ndarray,
-    legal_mm: np.ndarray,
-    merge: np.ndarray,
+    tok: np.ndarray,
+    tok_len: np.ndarray,
+    tok_digit: np.ndarray,
+    tok_phon: np.ndarray,
+    form_korean: np.ndarray,
+    legal_off: np.ndarray,
+    legal_tok: np.ndarray,
+    joined_off: np.ndarray,
+    joined: np.ndarray,
     raw: np.ndarray,
-    sim: np.ndarray,
     out: np.ndarray,
+    merge: np.ndarray,
 ) -> None:
     n_q = len(q_off) - 1
     n_c = len(c_off) - 1
+    n_rows, n_cols = raw.shape
+    # Part similarities (features._part_similarity) of every row x column.
+    sim = np.empty((n_rows, n_cols))
+    for r in range(n_rows):
+        for u in range(n_cols):
+            t = cols[u]
+            x = raw[r, u]
+            if q_vid[r] == t:
+                sim[r, u] = 1.0
+                continue
+            if q_digit[r] or tok_digit[t] or min(q_len[r], tok_len[t]) <= _SHORT_PART:
+                sim[r, u] = 0.0
+                continue
+            if _PHONETIC_MIN_RAW <= x < 0.9 and q_phon[r] >= 0 and q_phon[r] == tok_phon[t]:
+                x = 0.9
+            sim[r, u] = max(0.0, (x - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
     for k in range(n_q):
         qa, qb = q_off[k], q_off[k + 1]
         nq = qb - qa
@@ -332,23 +508,34 @@ def _pair_features(
             q_total = 1.0
         syllabic = nq > 0
         for i in range(nq):
-            if q_len[rows[i]] > 4:  # _SHORT_PART + 1
+            if q_len[rows[i]] > _SHORT_PART + 1:
                 syllabic = False
         for c in range(n_c):
-            if merge[k, c]:
-                continue
+            f = form_ids[c]
             ca, cb = c_off[c], c_off[c + 1]
             nc = cb - ca
-            cols = c_col[ca:cb]
-            c_vids = c_vid_all[ca:cb]
+            # Parts written joined on one side and apart on the other: left to `align`.
+            needs_merge = False
+            for h in range(q_joined_off[k], q_joined_off[k + 1]):
+                for i in range(ca, cb):
+                    if cols[c_col[i]] == q_joined[h]:
+                        needs_merge = True
+            for h in range(q_asj_off[k], q_asj_off[k + 1]):
+                for i in range(joined_off[f], joined_off[f + 1]):
+                    if joined[i] == q_asj[h]:
+                        needs_merge = True
+            if needs_merge:
+                merge[k, c] = True
+                continue
+            ccols = c_col[ca:cb]
             c_w = c_w_all[ca:cb]
             q_sim = np.zeros(nq)
             c_sim = np.zeros(nc)
-            korean_equal = q_has_kor[k] and q_kor[k] >= 0 and q_kor[k] == c_kor[c]
+            korean_equal = q_has_kor[k] and q_kor[k] >= 0 and q_kor[k] == form_korean[f]
             same = nq == nc
             if same:
                 for i in range(nq):
-                    if q_vids[i] != c_vids[i]:
+                    if q_vids[i] != cols[ccols[i]]:
                         same = False
                         break
             if same or korean_equal:
@@ -369,41 +556,39 @@ def _pair_features(
                         for j in range(nc):
                             if used_c[j]:
                                 continue
-                            r = raw[rows[i], cols[j]]
-                            if r >= best:
-                                best = r
+                            x = raw[rows[i], ccols[j]]
+                            if x >= best:
+                                best = x
                                 bi = i
                                 bj = j
                     used_q[bi] = True
                     used_c[bj] = True
-                    s = sim[rows[bi], cols[bj]]
-                    q_sim[bi] = s
-                    c_sim[bj] = s
+                    x = sim[rows[bi], ccols[bj]]
+                    q_sim[bi] = x
+                    c_sim[bj] = x
             matched = 0.0
             fuzzy = 0.0
             letters = 0
             rarest = 0.0
+            strong = 0
             for i in range(nq):
-                s = q_sim[i]
-                matched += q_w[i] * s
-                if 0.0 < s < 1.0:
-                    fuzzy += q_w[i] * s
-                if s >= 0.9:  # _STRONG_SIM
+                x = q_sim[i]
+                matched += q_w[i] * x
+                if 0.0 < x < 1.0:
+                    fuzzy += q_w[i] * x
+                if x >= _STRONG_SIM:
                     if q_w[i] > rarest:
                         rarest = q_w[i]
                     if q_w[i] >= 3.0:
                         letters += q_len[rows[i]]
-            # Distinct strong parts (a part repeated in the query counts once).
-            strong = 0
-            for i in range(nq):
-                if q_sim[i] >= 0.9 and q_w[i] >= 3.0:
-                    seen = False
-                    for h in range(i):
-                        if q_vids[h] == q_vids[i] and q_sim[h] >= 0.9 and q_w[h] >= 3.0:
-                            seen = True
-                            break
-                    if not seen:
-                        strong += 1
+                        # Distinct strong parts (a part repeated in the query counts once).
+                        seen = False
+                        for h in range(i):
+                            if q_vids[h] == q_vids[i] and q_sim[h] >= _STRONG_SIM and q_w[h] >= 3.0:
+                                seen = True
+                                break
+                        if not seen:
+                            strong += 1
             c_total = c_w.sum()
             if c_total == 0.0:
                 c_total = 1.0
@@ -418,11 +603,20 @@ def _pair_features(
             exact = korean_equal
             if not exact and nq == nc:
                 exact = True
-                c_sorted = np.sort(c_vids)
+                c_sorted = np.sort(cols[ccols])
                 for i in range(nq):
                     if q_sorted[i] != c_sorted[i]:
                         exact = False
                         break
+            legal_mismatch = False
+            la, lb = q_legal_off[k], q_legal_off[k + 1]
+            fa, fb = legal_off[f], legal_off[f + 1]
+            if lb > la and fb > fa:
+                legal_mismatch = True
+                for h in range(la, lb):
+                    for i in range(fa, fb):
+                        if q_legal[h] == legal_tok[i]:
+                            legal_mismatch = False
             row = out[k, c]
             row[0] = q_cov
             row[1] = c_cov
@@ -431,7 +625,7 @@ def _pair_features(
             row[4] = min(2.0, matched / 10.0)
             row[5] = 1.0 if single[k] else 0.0
             row[6] = 0.0
-            row[7] = 1.0 if legal_mm[k, c] else 0.0
+            row[7] = 1.0 if legal_mismatch else 0.0
             row[8] = min(q_cov, c_cov)
             row[9] = min(1.0, strong / 3.0)
             row[10] = fuzzy / matched if matched else 0.0
@@ -441,6 +635,57 @@ def _pair_features(
             row[14] = 1.0 if q_has_kor[k] and not exact else 0.0
             row[15] = min(1.5, letters / 20.0)
             row[16] = 1.0 if exact and single[k] else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _select(
+    values: np.ndarray,
+    name_weights: np.ndarray,
+    weak_weight: float,
+    names: np.ndarray,
+    name_off: np.ndarray,
+    position_col: np.ndarray,
+    form_ids: np.ndarray,
+    weak: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per name: best logit over its forms x query forms, that pair's form, query form, values."""
+    n_q, n_c, n_f = values.shape
+    # Best query form of each gathered form (first of equals).
+    col_logit = np.full(n_c, -np.inf)
+    col_q = np.zeros(n_c, np.int64)
+    for c in range(n_c):
+        for k in range(n_q):
+            z = 0.0
+            for i in range(n_f):
+                z += values[k, c, i] * name_weights[i]
+            if k == 0 or z > col_logit[c]:
+                col_logit[c] = z
+                col_q[c] = k
+    n = len(names)
+    logit = np.full(n, -np.inf)
+    best_form = np.full(n, -1, np.int64)
+    best_q = np.zeros(n, np.int64)
+    best_values = np.zeros((n, n_f))
+    p = 0
+    for s in range(n):
+        name = names[s]
+        extra = weak_weight if weak[s] else 0.0
+        best_c = -1
+        for _ in range(name_off[name], name_off[name + 1]):
+            c = position_col[p]
+            p += 1
+            if n_q == 0:
+                continue
+            z = col_logit[c] + extra
+            if best_c < 0 or z > logit[s]:
+                logit[s] = z
+                best_c = c
+        if best_c >= 0:
+            best_form[s] = form_ids[best_c]
+            best_q[s] = col_q[best_c]
+            best_values[s] = values[col_q[best_c], best_c]
+            best_values[s, _WEAK_AT] = 1.0 if weak[s] else 0.0
+    return logit, best_form, best_q, best_values
 
 
 @numba.njit(cache=True, nogil=True)
@@ -458,6 +703,3 @@ def segment_argmax(values: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.
                 best[s] = values[i]
                 arg[s] = i
     return best, arg
-
-
-_ = _STRONG_SIM, _WEAK_AT  # thresholds shared with features.py (spelled out in the kernel)

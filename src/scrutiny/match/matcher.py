@@ -49,17 +49,15 @@ _Result = tuple[float, int, tuple[int, int], list[float], str | None]
 
 @dataclass
 class _Scored:
-    """`Matcher._best_names` over a list of names (arrays aligned as documented there)."""
+    """`Matcher._best_names` over a list of names."""
 
     forms: tuple[Form, ...]  # query forms
     names: np.ndarray  # name ids, in the order asked
-    name_logit: np.ndarray  # best name logit of each name (-inf when none)
-    arg: np.ndarray  # position (into the names' concatenated forms) of each name's best form
-    inverse: np.ndarray  # position -> column of `distinct`
-    distinct: np.ndarray  # distinct form ids scored (columns)
-    best_q: np.ndarray  # best query form of each column
-    values: np.ndarray  # (query forms, columns, name features), weak flag 0
-    weak: np.ndarray  # bool per name
+    scores: kernel.NameScores
+
+    @property
+    def name_logit(self) -> np.ndarray:
+        return self.scores.name_logit
 
 
 class Matcher:
@@ -231,50 +229,38 @@ class Matcher:
 
     def _best_names(self, forms: tuple[Form, ...], names: list[int]) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
-        table = self.forms
         names_arr = np.asarray(names, np.int64)
-        starts = table.name_off[names_arr]
-        counts = table.name_off[names_arr + 1] - starts
-        positions = kernel._ranges(starts, counts)
-        form_ids = table.name_forms[positions]
-        distinct, inverse = np.unique(form_ids, return_inverse=True)
-        values = kernel.score_forms(table, forms, distinct, self._weights_of, self.index.idf)
-        logits = values @ self._name_w_plain if len(forms) else np.empty((0, len(distinct)))
-        if len(forms):
-            best_q = logits.argmax(axis=0)
-            best_logit = logits[best_q, np.arange(len(distinct))]
-        else:
-            best_q = np.zeros(len(distinct), np.int64)
-            best_logit = np.full(len(distinct), -np.inf)
         weak = self.index.name_kind[names_arr] == _WEAK
-        per_position = best_logit[inverse] + np.repeat(np.where(weak, self._weak_w, 0.0), counts)
-        off = np.zeros(len(names) + 1, np.int64)
-        np.cumsum(counts, out=off[1:])
-        name_logit, arg = kernel.segment_argmax(per_position, off)
-        return _Scored(forms, names_arr, name_logit, arg, inverse, distinct, best_q, values, weak)
+        query = kernel.prepare_query(self.forms, forms, self._weights_of)
+        scores = kernel.score_names(
+            self.forms,
+            query,
+            names_arr,
+            weak,
+            self._name_w_plain,
+            self._weak_w,
+            self.index.idf,
+            self._weights_of,
+        )
+        return _Scored(forms, names_arr, scores)
 
     def _pick(self, scored: _Scored | None, at: int, count: int) -> _Best:
         """The best of names[at:at + count] (the first of equals)."""
-        if scored is None:
-            return _Best(float("-inf"), None, None, None, None)
-        logits = scored.name_logit[at : at + count]
-        if count == 0 or not np.isfinite(logits).any():
-            return _Best(float("-inf"), None, None, None, None)
+        none = _Best(float("-inf"), None, None, None, None)
+        if scored is None or count == 0:
+            return none
+        logits = scored.scores.name_logit[at : at + count]
         i = at + int(np.argmax(logits))
-        position = int(scored.arg[i])
-        if position < 0:
-            return _Best(float("-inf"), None, None, None, None)
-        column = int(scored.inverse[position])
-        q = int(scored.best_q[column])
-        name_values = scored.values[q, column].tolist()
-        name_values[_WEAK_AT] = 1.0 if scored.weak[i] else 0.0
+        form_id = int(scored.scores.best_form[i])
+        if form_id < 0 or not math.isfinite(float(logits[i - at])):
+            return none
         return _Best(
             float(logits[i - at]),
             int(scored.names[i]),
-            scored.forms[q],
-            self.forms.forms[int(scored.distinct[column])],
+            scored.forms[int(scored.scores.best_q[i])],
+            self.forms.forms[form_id],
             None,
-            name_values,
+            scored.scores.best_values[i].tolist(),
         )
 
     def _hit(
