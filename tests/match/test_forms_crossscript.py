@@ -21,13 +21,18 @@ def cores(text: str) -> set[tuple[str, ...]]:
         ("Аляксандр Рыгоравіч ЛУКАШЭНКА", "aliaksandr ryhoravich lukashenka"),  # Belarusian
         ("Аляксандр Рыгоравіч ЛУКАШЭНКА", "aleksandr grigoryevich lukashenko"),  # in Russian
         ("Сергей Николаевич ХОМЕНКО", "siarhei mikalayevich khomenko"),  # in Belarusian
-        ("Сергей Алексеевич РЯБЦЕВ", "sergej rjabcev"),  # without the patronymic
         ("صدام حسين التكريتي", "saddam hussein al takriti"),
         ("سید صادق حسینی", "seyed sadegh hosseini"),
     ],
 )
 def test_cross_script_readings(text: str, latin: str) -> None:
     assert tuple(latin.split()) in cores(text), name_forms(text)
+
+
+def test_no_reading_drops_the_patronymic() -> None:
+    # A two-word reading of a three-word name matched Faker customers ("Олег Петрова") with
+    # designees ("Олег Владимирович ПЕТРОВ") at 0.93: the patronymic is left to the scorer.
+    assert all(len(core) == 3 for core in cores("Олег Владимирович ПЕТРОВ"))
 
 
 def test_latin_names_get_one_form() -> None:

@@ -81,11 +81,3 @@ def test_swedish_spelling_only_for_person_length_names() -> None:
     company = "Общество с ограниченной ответственностью Научно Производственное Объединение"
     assert not any("nautjno" in r for r in readings(company))
     assert any("naucno" in r for r in readings(company))
-
-
-def test_a_reading_without_the_patronymic() -> None:
-    assert readings("Сергей Алексеевич РЯБЦЕВ")[-1] == "sergej rjabcev"
-    # A surname ending like a patronymic stays; only the one after the given name goes.
-    assert readings("Вадим Николаевич МОШКОВИЧ")[-1] == "vadim moskovic"
-    assert readings("РАШНИКОВ Виктор Филиппович")[-1] == "rasnikov viktor"
-    assert not any(len(r.split()) < 2 for r in readings("Иван Петрович"))

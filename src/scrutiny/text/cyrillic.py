@@ -270,36 +270,4 @@ def cyrillic_forms(text: str) -> list[str]:
         other = _read_as(words, lang, target)
         if other and other not in out:
             out.append(other)
-    if lang in _ALSO_READ_AS:
-        short = _without_patronymic(words, lang)
-        if short:
-            for scheme in _NO_PATRONYMIC_SCHEMES:
-                reading = " ".join(_word(w, lang, scheme) for w in short)
-                if reading not in out:
-                    out.append(reading)
     return out
-
-
-_PATRONYMIC_ENDINGS = ("вич", "вна", "ична", "вiч", "ўна", "ич")
-_NO_PATRONYMIC_SCHEMES = ("j",)
-
-
-def _without_patronymic(words: list[str], lang: str) -> list[str] | None:
-    """The name without its patronymic (Sergej Riabcev for Сергей Алексеевич РЯБЦЕВ), as lists
-    and customers often write it; None when no word is a known patronymic or fewer than two
-    words would be left."""
-    table = _equivalents()
-    keep: list[str] = []
-    previous_given = False
-    for word in words:
-        key = _name_key(word)
-        entry = table.get((lang, key))
-        patronymic = (entry is not None and entry[1] > 0) or (
-            previous_given and key.endswith(_PATRONYMIC_ENDINGS)
-        )
-        previous_given = entry is not None and entry[1] == 0
-        if not patronymic:
-            keep.append(word)
-    if len(keep) == len(words) or len(keep) < 2:
-        return None
-    return keep
