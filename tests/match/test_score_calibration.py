@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from scrutiny.match import Matcher
 from scrutiny.match.features import FEATURES
 from scrutiny.match.score import Calibration, ScoreModel, model_from_params, sigmoid
 
@@ -102,3 +103,21 @@ def test_calibration_rejects_a_map_that_is_not_increasing() -> None:
         Calibration("isotonic", logits=(0.0, 1.0), scores=(0.2, 0.5), blend=0.0)
     with pytest.raises(ValueError):
         Calibration("spline")
+
+
+def test_matcher_pruning_follows_the_calibrated_scale(sdn_matcher: Matcher) -> None:
+    # A calibration that lifts every score a lot (true log-odds = logit + 6): the logit an
+    # alert needs is far below the sigmoid's inverse of the threshold, so a matcher that
+    # prunes with the sigmoid's inverse would lose hits.
+    base = sdn_matcher.model
+    calibration = Calibration("platt", slope=1.0, intercept=6.0)
+    model = ScoreModel(base.bias, base.weights, 0.7, calibration=calibration)
+    matcher = Matcher(sdn_matcher.index, model)
+    for name in ("Bank Melli Iran", "Ali Hassan", "Mohammed Ahmed", "Petrov Ivan"):
+        pruned = [(h.entity_id, h.score) for h in matcher.screen(name, limit=50)]
+        full = [
+            (h.entity_id, h.score)
+            for h in matcher.screen(name, threshold=0.0, limit=500)
+            if h.score >= model.threshold
+        ][:50]
+        assert pruned == full, name
