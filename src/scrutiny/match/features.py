@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
+import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from scrutiny.match import _text
 from scrutiny.match.forms import Form
@@ -40,6 +41,7 @@ NAME_FEATURES = (
     "korean_inexact",  # a Korean name matched inexactly: few syllables, so near ones are others
     "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
     "single_exact",  # a one-part query equal to a one-part name (Ian, John, Denise)
+    "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -59,6 +61,13 @@ _STRONG_SIM = 0.9
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
+_COMMONNESS_FILE = "match_commonness.tsv"
+_MISSPELT_MIN = 5  # shorter legal words (ltd, corp, bank) have too many one-letter neighbours
+_PATRONYMIC_FACTOR = 0.3
+_PATRONYMIC_ENDINGS = (
+    "ovich", "evich", "ovych", "evych", "ovitj", "evitj", "ovitch", "evitch",
+    "ovna", "evna", "ivna", "ichna", "ovitsj", "evitsj",
+)  # fmt: skip
 
 
 @dataclass
@@ -102,7 +111,78 @@ def _generic_phrases() -> dict[int, frozenset[tuple[str, ...]]]:
 
 @cache
 def _is_generic_word(token: str) -> bool:
-    return token_weight_class(token) == "generic"
+    """A generic company word (trading, group), or a legal-form / generic word misspelt by one
+    letter (compant, limtied, corporatoin): misspelt, it is no longer split off as a legal form
+    and would otherwise count as a rare, unmatched part."""
+    if token_weight_class(token) == "generic":
+        return True
+    if len(token) < _MISSPELT_MIN or not token.isalpha() or token_weight_class(token):
+        return False
+    found = process.extractOne(token, _company_words(), scorer=OSA.distance, score_cutoff=1)
+    return found is not None
+
+
+@cache
+def _company_words() -> tuple[str, ...]:
+    """One-word legal forms and generic words of data/text_orgforms.tsv, 5+ letters."""
+    words: set[str] = set()
+    text = files("scrutiny.data").joinpath("text_orgforms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("variants\t"):
+            continue
+        for variant in line.split("\t")[0].split("|"):
+            plain = " " not in variant and variant.isascii() and variant.isalpha()
+            if plain and len(variant) >= _MISSPELT_MIN:
+                words.add(variant)
+    return tuple(sorted(words))
+
+
+def _is_patronymic(token: str) -> bool:
+    """An East Slavic or Turkic patronymic (Vladimirovich, Ivanovna, Gerijevitj, ogly)."""
+    if token in ("ogly", "oglu", "kyzy"):
+        return True
+    return len(token) >= 6 and token.endswith(_PATRONYMIC_ENDINGS)
+
+
+@cache
+def _commonness_table() -> tuple[np.ndarray, np.ndarray]:
+    """(sorted hashes of common words, their Zipf frequency) from data/match_commonness.tsv.
+
+    Hashes in a numpy array rather than a dict of 200,000 strings: 2 MB instead of 27 MB.
+    Python's string hash is per process, which is all this table needs.
+    """
+    text = files("scrutiny.data").joinpath(_COMMONNESS_FILE).read_text(encoding="utf-8")
+    hashes: list[int] = []
+    zipf: list[float] = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, value = line.split("\t")
+            hashes.append(hash(word))
+            zipf.append(float(value))
+    keys = np.asarray(hashes, np.int64)
+    order = np.argsort(keys)
+    return keys[order], np.asarray(zipf, np.float32)[order]
+
+
+_COMMONNESS_CACHE: dict[str, float] = {}
+
+
+def commonness(token: str) -> float:
+    """How common a name part is as a word of everyday text: Zipf frequency / 7, in [0, 1].
+
+    0 for words rarer than one per million (or not in the table): "bluenoroff" 0,
+    "drake" 0.57, "kim" 0.82. See _gen_commonness.py for the source (wordfreq).
+    """
+    found = _COMMONNESS_CACHE.get(token)
+    if found is None:
+        keys, zipf = _commonness_table()
+        h = hash(token)
+        at = int(np.searchsorted(keys, h))
+        found = min(1.0, float(zipf[at]) / 7.0) if at < len(keys) and keys[at] == h else 0.0
+        if len(_COMMONNESS_CACHE) >= 500_000:
+            _COMMONNESS_CACHE.clear()
+        _COMMONNESS_CACHE[token] = found
+    return found
 
 
 def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[float]:
@@ -123,6 +203,9 @@ def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[fl
             weights[i] *= _GENERIC_FACTOR
         elif len(parts) > 1 and _is_generic_word(part):
             weights[i] *= _GENERIC_WORD_FACTOR
+        elif len(parts) > 2 and _is_patronymic(part):
+            # Customers and other lists often leave the patronymic out.
+            weights[i] *= _PATRONYMIC_FACTOR
     return weights
 
 
@@ -201,6 +284,7 @@ def align(
     strong = {q[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM and q_w[i] >= 3.0}
     letters = sum(len(q[i]) for i in range(len(q)) if q_sim[i] >= _STRONG_SIM and q_w[i] >= 3.0)
     rarest = max((q_w[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
+    common = min((commonness(q[i]) for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
     fuzzy = sum(w * s for w, s in zip(q_w, q_sim, strict=True) if 0.0 < s < 1.0)
     unmatched_list = sum(w for w, s in zip(c_w, c_sim, strict=True) if s == 0.0)
     exact = korean_equal or sorted(q) == sorted(c)
@@ -223,6 +307,7 @@ def align(
         1.0 if query.korean is not None and not exact else 0.0,
         min(1.5, letters / 20.0),
         1.0 if exact and len(query.core) == 1 else 0.0,
+        common,
     ]
     for i, part in enumerate(q):
         if i not in used_q:

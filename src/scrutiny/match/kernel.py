@@ -38,6 +38,7 @@ from scrutiny.match.features import (
     _STRONG_SIM,
     NAME_FEATURES,
     align,
+    commonness,
 )
 from scrutiny.match.forms import Form, decode_forms
 
@@ -169,6 +170,7 @@ class QueryForms:
     length: np.ndarray  # int64 letters of each row
     digit: np.ndarray  # bool per row
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
+    common: np.ndarray  # float64 features.commonness of each row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     single: np.ndarray  # bool per form: one identifying part
@@ -228,6 +230,7 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
+        common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
         single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
@@ -328,6 +331,7 @@ def score_gathered(
     ).astype(np.float64)
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
+        query.common,
         query.korean, query.has_korean, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
@@ -451,6 +455,7 @@ def _features(
     q_len: np.ndarray,
     q_digit: np.ndarray,
     q_phon: np.ndarray,
+    q_common: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
     single: np.ndarray,
@@ -571,12 +576,15 @@ def _features(
             letters = 0
             rarest = 0.0
             strong = 0
+            common = 2.0  # min commonness of the parts matched near-exactly
             for i in range(nq):
                 x = q_sim[i]
                 matched += q_w[i] * x
                 if 0.0 < x < 1.0:
                     fuzzy += q_w[i] * x
                 if x >= _STRONG_SIM:
+                    if q_common[rows[i]] < common:
+                        common = q_common[rows[i]]
                     if q_w[i] > rarest:
                         rarest = q_w[i]
                     if q_w[i] >= 3.0:
@@ -635,6 +643,7 @@ def _features(
             row[14] = 1.0 if q_has_kor[k] and not exact else 0.0
             row[15] = min(1.5, letters / 20.0)
             row[16] = 1.0 if exact and single[k] else 0.0
+            row[17] = common if common <= 1.0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True)

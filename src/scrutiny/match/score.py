@@ -46,6 +46,7 @@ _PRIOR = {
     "korean_inexact": -1.0,
     "matched_letters": 1.0,
     "single_exact": -1.0,
+    "common_words": -2.0,
     "dob_exact": 2.0,
     "dob_partial": 1.0,
     "dob_near": 0.3,

@@ -1,0 +1,68 @@
+"""Regenerate data/match_commonness.tsv from wordfreq (run by hand, not at runtime).
+
+    .venv/bin/pip install wordfreq
+    .venv/bin/python -m scrutiny.match._gen_commonness
+
+How common a word is in everyday text says how much a name part that is that word tells: a
+customer called "Drake Inc" or "Denise" shares a common word with a list name, one called
+"Bluenoroff" does not. The lists' own token rarity cannot tell these apart (both are rare on
+the lists). wordfreq (Robyn Speer et al., https://github.com/rspeer/wordfreq) estimates word
+frequencies from Wikipedia, subtitles, news, books, web text and more in many languages; its
+data is licensed CC BY-SA 4.0, and the table derived here carries that notice in its header.
+
+For every word among each language's most frequent ones, the table keeps the highest Zipf
+frequency (log10 of occurrences per billion words) over the languages, after folding the word
+the way scrutiny folds name parts. Only words at Zipf >= 3 (one per million words) are
+kept: rarer ones count as rare. wordfreq is only needed to regenerate; scrutiny reads the TSV.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+# Languages whose Latin spellings customers' names and company words come in, plus the
+# romanised forms of names from other scripts as they appear in English text.
+LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "tr")
+TOP_WORDS = 200_000
+MIN_ZIPF = 3.0
+OUT_FILE = "match_commonness.tsv"
+
+
+def build() -> dict[str, float]:
+    import wordfreq
+
+    from scrutiny.match import _text
+
+    best: dict[str, float] = {}
+    for language in LANGUAGES:
+        for word in wordfreq.top_n_list(language, TOP_WORDS):
+            zipf = wordfreq.zipf_frequency(word, language)
+            if zipf < MIN_ZIPF:
+                break  # the list is in frequency order
+            tokens = _text.tokenize(word)
+            if len(tokens) != 1 or not tokens[0].isascii() or not tokens[0].isalpha():
+                continue
+            token = tokens[0]
+            if zipf > best.get(token, 0.0):
+                best[token] = zipf
+    return best
+
+
+def main() -> int:
+    table = build()
+    out = Path(str(files("scrutiny.data"))) / OUT_FILE
+    lines = [
+        "# Zipf frequency (log10 per billion words) of common words, folded; max over "
+        + ",".join(LANGUAGES),
+        "# Derived from wordfreq (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0.",
+        "# Regenerate: python -m scrutiny.match._gen_commonness",
+    ]
+    lines += [f"{token}\t{zipf:.2f}" for token, zipf in sorted(table.items())]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{out}: {len(table)} words")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
