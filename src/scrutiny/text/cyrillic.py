@@ -15,7 +15,9 @@ Serbian, ``ѓ ќ ѕ`` Macedonian; else Russian) and each word gets two readings:
 - ``"j"``: the j-based spelling central and northern European lists share (Czech, Polish,
   German, Swedish: Jevgenij Jurjevic, Aljaksandr, Fjodorov), with č š ž folded to c s z;
 - ``"sv"``: the same with the Swedish tj, sj, zj for ч, ш, ж (Aleksejevitj, Lukasjenko), which
-  the EU list's Swedish name versions use; only for names of up to four words (persons).
+  the EU list's Swedish name versions use. Russian, Ukrainian and Belarusian names of up to
+  four words (persons) get this one instead of ``"j"``, longer ones (companies) ``"j"``: one
+  j-based reading each, because every form costs index size and query time.
 
 Russian, Ukrainian and Belarusian names with a given name or patronymic from
 data/text_slavic_names.tsv are also read in the other languages' forms (Сергей Николаевич is
@@ -34,10 +36,11 @@ from importlib.resources import files
 _TABLE = "text_cyrillic.tsv"
 _NAMES = "text_slavic_names.tsv"
 SCHEMES = ("en", "j", "sv")
-# Schemes that differ from "j" only in how personal names are spelt (the Swedish tj/sj/zj):
-# read only for names of at most this many words, so company names get no extra form.
+# "sv" is read for East Slavic names of at most this many words (persons), "j" for the others:
+# one j-based reading per name.
 _PERSON_ONLY = frozenset({"sv"})
 _PERSON_WORDS = 4
+_OTHER_ONLY = frozenset({"j"})
 _EAST_SLAVIC = ("ru", "uk", "be")
 # The other languages a name is also read in: Russian names in Ukrainian and Belarusian,
 # Ukrainian and Belarusian ones in Russian (the lists' other forms are nearly always Russian).
@@ -262,6 +265,8 @@ def cyrillic_forms(text: str) -> list[str]:
     out: list[str] = []
     for scheme in SCHEMES:
         if scheme in _PERSON_ONLY and len(words) > _PERSON_WORDS:
+            continue
+        if scheme in _OTHER_ONLY and len(words) <= _PERSON_WORDS and lang in _ALSO_READ_AS:
             continue
         reading = " ".join(_word(w, lang, scheme) for w in words)
         if reading.strip() and reading not in out:
