@@ -64,3 +64,12 @@ def test_forms_are_bounded_deterministic_and_round_trip() -> None:
 def test_cyrillic_legal_form_split_off() -> None:
     for form in name_forms("ООО “Ромашка”"):
         assert form.legal == ("ooo",)
+
+
+def test_russian_legal_forms_written_out_are_legal_forms_in_every_reading() -> None:
+    for text, legal in (
+        ("Открытое акционерное общество «Поиск»", ("oao",)),
+        ("Общество с ограниченной ответственностью “Ромашка”", ("ooo",)),
+        ("Акционерное общество Научно Производственное Объединение Поиск", ("ao",)),
+    ):
+        assert all(form.legal == legal for form in name_forms(text)), name_forms(text)
