@@ -45,3 +45,7 @@ def test_latin_forms_use_the_arabic_reading() -> None:
 def test_empty_and_punctuation() -> None:
     assert arabic_forms("") == []
     assert arabic_forms("،") == []
+
+
+def test_zero_width_non_joiner_separates_persian_compound_parts() -> None:
+    assert arabic_forms("احمدی\u200cمقدم") == ["ahmadi moghdam"]

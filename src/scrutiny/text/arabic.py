@@ -213,7 +213,7 @@ def _word_reading(word: str, persian: bool) -> str:
 
 def arabic_forms(text: str) -> list[str]:
     """The Latin reading of an Arabic-script run (one form): ``"محمد حسن"`` → ``["mohammad hassan"]``."""
-    words = text.replace("-", " ").split()
+    words = text.replace("-", " ").replace("\u200c", " ").split()  # ZWNJ: Persian compounds
     if not words:
         return []
     persian = is_persian(text)
