@@ -152,3 +152,41 @@ def test_message_decisions(screener: PaymentScreener) -> None:
     )
     assert {h.kind for h in structured.hits} >= {"country", "place"}
     assert structured.to_dict()["decision"] == "hold"
+
+
+def test_near_words_allow_edits_by_length() -> None:
+    from scrutiny.payments.freetext import _near
+
+    assert not _near("rb", "q2")  # two-letter list words are matched exactly only
+    assert not _near("oy", "0")
+    assert _near("lark", "lrak") and not _near("lark", "lake")  # one edit up to five letters
+    assert _near("holdings", "holdnigs") and _near("maritime", "maritme")
+
+
+def test_mt_name_lines_joined_only_when_a_list_name_holds_both(
+    screener: PaymentScreener,
+) -> None:
+    from scrutiny.payments.message import Party
+
+    def candidates(*lines: str) -> list[str]:
+        return screener._candidates(
+            Party(":50K:", "ordering_customer", False, name=lines[0], name_lines=lines)
+        )
+
+    assert candidates("SEA LARK", "MARITIME HOLDINGS")[:2] == [
+        "SEA LARK",
+        "SEA LARK MARITIME HOLDINGS",
+    ]
+    assert candidates("SEA LARK MARITIME HOLDINGS", "HAMBURG") == ["SEA LARK MARITIME HOLDINGS"]
+    assert candidates("SEA LARK MARITIME HOLD", "INGS") == [
+        "SEA LARK MARITIME HOLD",
+        "SEA LARK MARITIME HOLDINGS",
+    ]
+    assert candidates("PAK YONG", "SIK")[:2] == ["PAK YONG", "PAK YONG SIK"]
+    assert candidates("JOHN SMITH", "NEW YORK") == []
+
+
+def test_a_name_of_stop_words_only_is_not_an_error(screener: PaymentScreener) -> None:
+    assert screener.scanner.scan("CARGO ON MV THE EX-THE") == []
+    result = screener.screen_raw(_mt103(":50K:/123\nTHE\nHAMBURG\n:59:JANE DOE"))
+    assert result.decision == "pass"

@@ -34,6 +34,7 @@ import ahocorasick
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from scrutiny.errors import QueryError
 from scrutiny.match import ids
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Query
@@ -50,6 +51,8 @@ SANCTIONED_FLAGS = frozenset({"KP"})  # a DPRK-flagged vessel is covered by UNSC
 SINGLE_NAME_MIN_LEN = 5  # a one-word list name is an exact pattern only when this long
 BOOK_GATE = 70  # rapidfuzz ratio of space-free names below which a book name is not scored
 PLACE_SCORE = 0.9  # a sanctioned place or country named in a payment: held for review
+WORD_CACHE = 1 << 16
+_CHUNK = re.compile(r"\S+")
 _PIECES = re.compile(r"[^\W\d_]+|\d+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -75,10 +78,17 @@ def words(text: str) -> list[tuple[str, int, int]]:
     "People's" -> "peoples" and "IMO9191773" -> "imo", "9191773".
     """
     result: list[tuple[str, int, int]] = []
-    for chunk in re.finditer(r"\S+", text):
-        for piece in _PIECES.findall(fold(chunk.group()).replace(" ", "")):
-            result.append((piece, chunk.start(), chunk.end()))
+    for chunk in _CHUNK.finditer(text):
+        start, end = chunk.span()
+        for piece in _pieces(chunk.group()):
+            result.append((piece, start, end))
     return result
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _pieces(chunk: str) -> tuple[str, ...]:
+    """The folded words of one whitespace-free chunk (cached: message words recur)."""
+    return tuple(_PIECES.findall(fold(chunk).replace(" ", "")))
 
 
 @cache
@@ -157,7 +167,11 @@ class FreeTextScanner:
                 automaton.add_word(f" {pattern} ", items)
         automaton.make_automaton()
         self._automaton = automaton
-        self._confirmed: dict[tuple[str, int], float] = {}
+        self._seed_vocabulary: dict[str, tuple[str, ...]] = {}  # built per seed on first use
+        self._seed_names: dict[str, dict[str, list[int]]] = {}
+        self._seed_short: dict[str, tuple[int, ...]] = {}
+        self._near_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._compared: dict[tuple[str, int], tuple[float, dict[str, Any]]] = {}
 
     def scan(self, text: str, *, names: bool = True) -> list[TextHit]:
         """Everything the text mentions; `names=False` skips list names (for party addresses)."""
@@ -211,8 +225,7 @@ class FreeTextScanner:
                 explanation = {"reason": "Chinese commercial code sequence of a list name"}
                 score = 1.0
             else:
-                comparison = self.matcher.compare(span, list_name)
-                score, explanation = comparison.score, comparison.explanation
+                score, explanation = self._compare(span, payload)
                 explanation = {"reason": "list name written in the text", **explanation}
             return TextHit(
                 "vessel" if record.schema == "Vessel" and kind == "name" else kind,
@@ -370,7 +383,11 @@ class FreeTextScanner:
                 )
             )
         query = Query(name, schema=EntityType.VESSEL, countries=(flag,) if flag else ())
-        for hit in self.matcher.screen(query, threshold=self.threshold, limit=3):
+        try:
+            screened = self.matcher.screen(query, threshold=self.threshold, limit=3)
+        except QueryError:  # no name left to match ("MV THE"): nothing to screen
+            screened = []
+        for hit in screened:
             if hit.entity_id not in self._vessel_ids:
                 continue  # a person or company of the same name is not the ship named
             hits.append(
@@ -420,38 +437,91 @@ class FreeTextScanner:
         hits: list[TextHit] = []
         tokens = [w for w, _, _ in found]
         tried: set[tuple[int, int, int]] = set()
-        # Where each list-name word occurs in the text (exactly or within two edits): the
-        # names a seed proposes share words ("trading", "co"), so each is looked for once.
-        memo: dict[str, list[int]] = {}
         for position, seed in seeds:
-            for name_id in self._seeds[seed]:
+            # Where each word of the seed's names occurs in the text, exactly or within the
+            # edits its length allows: one pass over the text's words, each looked up once
+            # per seed (`_near_words`, cached across messages: remittance words recur).
+            where: dict[str, list[int]] = {}
+            for i, token in enumerate(tokens):
+                for word in self._near_words(seed, token):
+                    where.setdefault(word, []).append(i)
+            # Only names enough of whose other words occur anywhere in the text are placed
+            # (a name needing just the seed always is).
+            present = dict.fromkeys(self._seed_short[seed], 0)
+            names_with = self._seed_names[seed]
+            for word in where:
+                if word != seed:
+                    for name_id in names_with[word]:
+                        present[name_id] = present.get(name_id, 0) + 1
+            for name_id, count in present.items():
                 name_tokens = self._name_words[name_id]
+                if count + 1 < _words_needed(name_tokens):
+                    continue
                 offset = name_tokens.index(seed)
                 size = len(name_tokens)
                 lo = max(0, position - offset)
                 hi = min(len(tokens), lo + size)
-                if (name_id, lo, hi) in tried or not _plausible(name_tokens, tokens, memo, lo, hi):
+                if (name_id, lo, hi) in tried or not _plausible(name_tokens, where, lo, hi):
                     continue
                 tried.add((name_id, lo, hi))
                 span = text[found[lo][1] : found[hi - 1][2]]
                 list_name = index.name_text[name_id]
-                comparison = self.matcher.compare(span, list_name)
-                if comparison.score < self.threshold:
+                score, explanation = self._compare(span, name_id)
+                if score < self.threshold:
                     continue
                 record = index.entities[int(index.name_entity[name_id])]
                 hits.append(
                     TextHit(
                         "vessel" if record.schema == "Vessel" else "name",
                         span,
-                        comparison.score,
+                        score,
                         record.id,
                         record.list_id,
                         record.programs,
                         list_name,
-                        {"reason": f"fuzzy match around '{seed}'", **comparison.explanation},
+                        {"reason": f"fuzzy match around '{seed}'", **explanation},
                     )
                 )
         return hits
+
+    def _near_words(self, seed: str, token: str) -> tuple[str, ...]:
+        """Words of the names holding `seed` that a text word may be a spelling of."""
+        key = (seed, token)
+        found = self._near_cache.get(key)
+        if found is None:
+            vocabulary = self._seed_vocabulary.get(seed)
+            if vocabulary is None:
+                names_with: dict[str, list[int]] = {}
+                for name_id in self._seeds[seed]:
+                    for word in dict.fromkeys(self._name_words[name_id]):
+                        names_with.setdefault(word, []).append(name_id)
+                vocabulary = tuple(sorted(names_with))
+                self._seed_vocabulary[seed] = vocabulary
+                self._seed_names[seed] = names_with
+                self._seed_short[seed] = tuple(
+                    n for n in self._seeds[seed] if _words_needed(self._name_words[n]) <= 1
+                )
+            if token.isdigit():  # letters and digits are separate words: digits only equal
+                found = (token,) if token in vocabulary else ()
+            else:
+                found = tuple(w for w in vocabulary if w == token or _near(w, token))
+            if len(self._near_cache) >= NEAR_CACHE:
+                self._near_cache.clear()
+            self._near_cache[key] = found
+        return found
+
+    def _compare(self, span: str, name_id: int) -> tuple[float, dict[str, Any]]:
+        """The matcher's score of a span of text against one list name (cached: the same
+        remittance phrases recur message after message)."""
+        key = (span, name_id)
+        cached = self._compared.get(key)
+        if cached is None:
+            comparison = self.matcher.compare(span, self.matcher.index.name_text[name_id])
+            cached = (comparison.score, comparison.explanation)
+            if len(self._compared) >= NEAR_CACHE:
+                self._compared.clear()
+            self._compared[key] = cached
+        return cached
 
     def _crypto(self, text: str) -> list[TextHit]:
         hits: list[TextHit] = []
@@ -535,31 +605,34 @@ def _word_at(starts: list[int], offset: int) -> int:
     return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
-@lru_cache(maxsize=NEAR_CACHE)
-def _near(token: str, word: str) -> bool:
-    """Within two edits. Cached: remittance words (INVOICE, PARTS) recur message after
-    message, and each seed checks them against the same list-name words."""
-    return abs(len(token) - len(word)) <= 2 and OSA.distance(token, word, score_cutoff=2) <= 2
+def _edits_allowed(word: str) -> int:
+    """Edits a written word may be away from a list-name word of this length and still be
+    worth scoring: none for up to three letters ("rb" is not "q2"), one up to five, else two."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 5 else 2
 
 
-def _plausible(
-    name_tokens: tuple[str, ...],
-    tokens: list[str],
-    memo: dict[str, list[int]],
-    lo: int,
-    hi: int,
-) -> bool:
+def _near(word: str, token: str) -> bool:
+    """`token` (from the text) is within the edits `word` (of a list name) allows."""
+    allowed = _edits_allowed(word)
+    if allowed == 0 or abs(len(word) - len(token)) > allowed:
+        return False
+    return OSA.distance(word, token, score_cutoff=allowed) <= allowed
+
+
+def _words_needed(name_tokens: tuple[str, ...]) -> int:
+    """Distinct words of a list name a text must hold for `_plausible` to accept it."""
+    return len(set(name_tokens)) - (1 if len(name_tokens) > 2 else 0)
+
+
+def _plausible(name_tokens: tuple[str, ...], where: dict[str, list[int]], lo: int, hi: int) -> bool:
     """Cheap check before scoring: all but one of the name's words are in the window
-    tokens[lo:hi], each exactly or one or two edits away (names of one or two words: all)."""
+    tokens[lo:hi], each exactly or within the edits its length allows (names of one or two
+    words: all). `where`: the text positions of each such word."""
     if lo >= hi:
         return False
     allowed = 1 if len(name_tokens) > 2 else 0
     for token in name_tokens:
-        positions = memo.get(token)
-        if positions is None:
-            positions = [i for i, w in enumerate(tokens) if w == token or _near(token, w)]
-            memo[token] = positions
-        if any(lo <= i < hi for i in positions):
+        if any(lo <= i < hi for i in where.get(token, ())):
             continue
         allowed -= 1
         if allowed < 0:

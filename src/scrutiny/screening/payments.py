@@ -20,14 +20,18 @@ customers and banks recur across a payment stream, and a cached party costs a di
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from scrutiny.errors import QueryError
 from scrutiny.match import ids
-from scrutiny.match.forms import name_forms
+from scrutiny.match.forms import index_keys, name_forms
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Hit, Query
 from scrutiny.model import Entity, IdKind
@@ -42,6 +46,7 @@ from scrutiny.payments.vessels import VesselBook
 COUNTRY_SCORE = 0.9
 FUZZY_KINDS = frozenset({"name", "vessel"})
 PARTY_CACHE_SIZE = 100_000
+_WORD = re.compile(r"[^\W\d_]+")  # the letters of a word at a line end or start
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,7 @@ class PaymentScreener:
         self.scanner = FreeTextScanner(matcher, crypto, self.threshold, self.vessels)
         self._party_cache: dict[tuple[Any, ...], tuple[PaymentHit, ...]] = {}
         self._name_cache: dict[tuple[Any, ...], list[Hit]] = {}
+        self._candidate_cache: dict[tuple[Any, ...], list[str]] = {}
         self._lock = threading.Lock()
 
     # --- whole messages ------------------------------------------------------------------
@@ -315,7 +321,10 @@ class PaymentScreener:
         cached = self._name_cache.get(key)
         if cached is None:
             query = Query(text, schema=schema, countries=countries)
-            cached = self.matcher.screen(query, threshold=self.threshold, limit=5)
+            try:
+                cached = self.matcher.screen(query, threshold=self.threshold, limit=5)
+            except QueryError:  # only titles or stop words on the line ("THE"): no name
+                cached = []
             with self._lock:
                 if len(self._name_cache) >= PARTY_CACHE_SIZE:
                     self._name_cache.clear()
@@ -326,13 +335,78 @@ class PaymentScreener:
         """Whether any token of `text` (or a one-edit neighbour) is a key of the list index.
 
         A name none of whose tokens retrieves any list name cannot score against one, so it
-        needs no matcher call; the check is a few dict look-ups against the matcher's index.
+        needs no matcher call; the check is a few dict look-ups against the matcher's index
+        (exact keys first, typo neighbours only when none is a key).
         """
         forms = name_forms(text)
-        return bool(forms) and bool(self.matcher.index.query_keys(forms))
+        if not forms:
+            return False
+        index = self.matcher.index
+        if any(key in index.key_ids for key in index_keys(forms)):
+            return True
+        return bool(index.query_keys(forms))
+
+    def _list_word(self, word: str) -> bool:
+        """Whether a word (a word cut at a line end, glued back) is a token of a list name,
+        or one edit away from one."""
+        index = self.matcher.index
+        for form in name_forms(word):
+            for token in form.tokens:
+                if "t:" + token in index.key_ids or index.typo_neighbours(token):
+                    return True
+        return False
+
+    def _word_names(self, text: str, *, core: bool) -> np.ndarray:
+        """Ids of the list names holding a word of `text` (or a word one edit from one);
+        `core`: identifying words only, not legal forms (CO, LTD, SA)."""
+        index = self.matcher.index
+        keys: set[int] = set()
+        for form in name_forms(text):
+            for token in form.core if core else form.tokens:
+                kid = index.key_ids.get("t:" + token)
+                if kid is not None:
+                    keys.add(kid)
+                    continue
+                keys.update(index.key_ids["t:" + n] for n in index.typo_neighbours(token))
+        if not keys:
+            return np.empty(0, np.int64)
+        offsets, postings = index.offsets, index.postings
+        return np.concatenate([postings[offsets[k] : offsets[k + 1]] for k in keys])
+
+    def _shares_list_name(self, first: str, second: str) -> bool:
+        """Whether some list name holds a word of each text (an identifying one of the
+        first), or the texts joined give a Korean-name key the list has: only then can
+        joining them score higher than the first alone."""
+        index = self.matcher.index
+        for form in name_forms(f"{first} {second}"):
+            if form.korean and "k:" + form.korean in index.key_ids:
+                return True
+        theirs = self._word_names(second, core=False)
+        if not len(theirs):
+            return False
+        ours = self._word_names(first, core=True)
+        if not len(ours):
+            return False
+        mask = np.zeros(len(index.name_text), np.bool_)
+        mask[ours] = True
+        return bool(mask[theirs].any())
+
+    def _candidates(self, party: Party) -> list[str]:
+        """`_name_candidates` of a party, cached by its name lines."""
+        key = (party.name, party.name_lines)
+        found = self._candidate_cache.get(key)
+        if found is None:
+            found = _name_candidates(
+                party, self._retrievable, self._shares_list_name, self._list_word
+            )
+            with self._lock:
+                if len(self._candidate_cache) >= PARTY_CACHE_SIZE:
+                    self._candidate_cache.clear()
+                self._candidate_cache[key] = found
+        return found
 
     def _names(self, party: Party) -> Iterator[PaymentHit]:
-        candidates = _name_candidates(party, self._retrievable)
+        candidates = self._candidates(party)
         if not candidates:
             return
         schema = "organization" if party.is_agent else None
@@ -360,26 +434,43 @@ def key_is_lei(kind: IdKind | None) -> bool:
     return kind is IdKind.LEI
 
 
-def _name_candidates(party: Party, retrievable: Callable[[str], bool]) -> list[str]:
+def _name_candidates(
+    party: Party,
+    retrievable: Callable[[str], bool],
+    shares_list_name: Callable[[str, str], bool],
+    list_word: Callable[[str], bool],
+) -> list[str]:
     """The name, and for multi-line MT names the first lines joined (names wrap at 35 chars).
 
-    Only texts that can retrieve a list name are kept (`retrievable`): the joined form when
-    line 2 has a list token ("PAEK CHANG" / "HO"), the form without a space when the word cut
-    at the line end is one ("KWANGSON BAN" / "KING CORP" -> BANKING); an address line such
-    as a city adds neither, which saves a matcher call per multi-line party.
+    Only texts that can retrieve a list name are kept (`retrievable`). Line 2 is joined to
+    line 1 with a space when some list name holds words of both (`shares_list_name`: "PAEK
+    CHANG" / "HO"), and without one when the word cut at the line end is a list word on its
+    own (`list_word`: "KWANGSON BAN" / "KING CORP" -> BANKING); either way also when the
+    join completes a legal form ("AL KHALDI COMPA" / "NY LLC", "FAM HOLDING LIMITED
+    LIABILITY" / "COMPANY"), since list names keep their legal forms apart. A city on line 2
+    ("LAKE CHRISTOPHER", "NEW KRISTENPORT") adds neither unless a list name holds words of
+    both lines, which saves a matcher call per multi-line party.
     """
     found: list[str] = []
     if party.name and retrievable(party.name):
         found.append(party.name)
     lines = [line.strip() for line in party.name_lines if line.strip()]
-    if len(lines) >= 2 and _continues_name(lines[1]) and retrievable(lines[1]):
-        found.append(f"{lines[0]} {lines[1]}")
     if len(lines) >= 2 and _continues_name(lines[1]):
-        head, tail = lines[0].split(), lines[1].split()
-        cut = head and tail and head[-1][-1:].isalpha() and tail[0][:1].isalpha()
-        if cut and retrievable(head[-1] + tail[0]):
-            found.append(f"{lines[0]}{lines[1]}")  # a word cut at the line end
+        first = _legal_words(lines[0])
+        spaced = f"{lines[0]} {lines[1]}"
+        if _legal_words(spaced) - first or shares_list_name(lines[0], lines[1]):
+            found.append(spaced)
+        head, tail = _WORD.findall(lines[0]), _WORD.findall(lines[1])
+        cut = head and tail and lines[0][-1:].isalpha() and lines[1][:1].isalpha()
+        glued = f"{lines[0]}{lines[1]}"  # a word cut at the line end
+        if cut and (_legal_words(glued) - first or list_word(head[-1] + tail[0])):
+            found.append(glued)
     return list(dict.fromkeys(found))
+
+
+def _legal_words(text: str) -> set[str]:
+    """The legal-form words of a name as matching reads them (LIMITED -> ltd)."""
+    return {word for form in name_forms(text) for word in form.legal}
 
 
 def _continues_name(line: str) -> bool:
