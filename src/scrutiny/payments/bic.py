@@ -6,11 +6,28 @@ this module adds the payment reading: comparing two BICs, and banks located in K
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from scrutiny.countries import country_code
 from scrutiny.ids import institution_code, normalize_bic
 
 # Countries whose banks are treated as designated by location alone: every DPRK bank is
 # subject to the UN 1718 regime (UNSCR 2270 para 33) whether or not it is listed by name.
 SANCTIONED_BANK_COUNTRIES = frozenset({"KP"})
+CODE_CACHE = 1 << 14
+
+
+@lru_cache(maxsize=CODE_CACHE)
+def valid_bic(value: str) -> str | None:
+    """`normalize_bic`, cached for parsing: the same banks' BICs recur in every message, and
+    validating one builds a schwifty BIC (a registry look-up)."""
+    return normalize_bic(value)
+
+
+@lru_cache(maxsize=CODE_CACHE)
+def country_of(value: str) -> str | None:
+    """`scrutiny.countries.country_code`, cached for parsing (PstlAdr/Ctry, 50F 3/)."""
+    return country_code(value)
 
 
 def same_institution(a: str, b: str) -> bool:
@@ -31,8 +48,10 @@ def located_in_sanctioned_country(bic: str) -> bool:
 __all__ = [
     "SANCTIONED_BANK_COUNTRIES",
     "bic_country",
+    "country_of",
     "institution_code",
     "located_in_sanctioned_country",
     "normalize_bic",
     "same_institution",
+    "valid_bic",
 ]

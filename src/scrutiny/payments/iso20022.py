@@ -13,8 +13,7 @@ import re
 
 from lxml import etree
 
-from scrutiny.countries import country_code
-from scrutiny.payments.bic import normalize_bic
+from scrutiny.payments.bic import country_of, valid_bic
 from scrutiny.payments.message import Account, FreeText, Party, PaymentMessage, PaymentParseError
 
 _NAMESPACE = re.compile(
@@ -50,6 +49,9 @@ _TX_MANDATORY = {
     "pacs.009": ("PmtId", "IntrBkSttlmAmt", "Dbtr", "Cdtr"),
     "pain.001": ("PmtInfId", "Dbtr", "DbtrAgt", "CdtTrfTxInf"),
 }
+_TX_NAMES = frozenset(_TX.values())
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_MAX = 4096
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True
 )
@@ -87,8 +89,9 @@ def parse_iso20022(raw: bytes | str, *, source: str = "<message>") -> PaymentMes
     if not transactions:
         raise PaymentParseError(source, f"{base}/{_TX[family]}", "missing mandatory element")
     for n, tx in enumerate(transactions, 1):
+        present = _children(tx)
         for name in _TX_MANDATORY[family]:
-            if _child(tx, name) is None:
+            if name not in present:
                 raise PaymentParseError(
                     source, f"{base}/{_TX[family]}[{n}]/{name}", "missing mandatory element"
                 )
@@ -118,28 +121,24 @@ def _walk(
     source: str,
     accounts: list[Account],
 ) -> None:
-    counts: dict[str, int] = {}
-    children = [c for c in element if isinstance(c.tag, str)]
+    children = [(c, name) for c in element if (name := _local(c))]
     totals: dict[str, int] = {}
-    for child in children:
-        totals[_local(child)] = totals.get(_local(child), 0) + 1
-    for child in children:
-        name = _local(child)
+    for _, name in children:
+        totals[name] = totals.get(name, 0) + 1
+    counts: dict[str, int] = {}
+    for child, name in children:
         counts[name] = counts.get(name, 0) + 1
-        step = f"{name}[{counts[name]}]" if totals[name] > 1 or name in _TX.values() else name
-        child_path = f"{path}/{step}"
+        step = f"{name}[{counts[name]}]" if totals[name] > 1 or name in _TX_NAMES else name
         if name in _PARTIES or name in _AGENTS:
-            parties.append(_party(child, child_path, name, source))
-            continue
+            parties.append(_party(child, f"{path}/{step}", name, source))
         elif name in _FREE_TEXT:
-            _free_text(child, child_path, name, free)
-            continue
+            _free_text(child, f"{path}/{step}", name, free)
         elif name.endswith("Acct"):
-            account = _account(child, child_path)
+            account = _account(child, f"{path}/{step}")
             if account is not None:
                 accounts.append(account)
-            continue
-        _walk(child, child_path, parties, free, source, accounts)
+        elif len(child):  # an element without children holds no party
+            _walk(child, f"{path}/{step}", parties, free, source, accounts)
 
 
 def _account(element: etree._Element, path: str) -> Account | None:
@@ -155,51 +154,55 @@ def _account(element: etree._Element, path: str) -> Account | None:
 
 
 def _party(element: etree._Element, path: str, role: str, source: str) -> Party:
-    institution = _child(element, "FinInstnId")
+    kids = _children(element)
+    institution = kids.get("FinInstnId")
     if institution is None and role in _AGENTS:
         raise PaymentParseError(source, f"{path}/FinInstnId", "missing mandatory element")
     holder = institution if institution is not None else element
-    wrapped = _child(element, "Pty")  # pacs.008 .09+: UltmtDbtr/Pty, InitgPty/Pty
+    wrapped = kids.get("Pty")  # pacs.008 .09+: UltmtDbtr/Pty, InitgPty/Pty
     if institution is None and wrapped is not None:
         holder = wrapped
-    bic_text = _text(_child(holder, "BICFI")) or _text(_child(holder, "BIC"))
-    lei = _text(_child(holder, "LEI"))
+    held = kids if holder is element else _children(holder)
+    bic_text = _text(held.get("BICFI")) or _text(held.get("BIC"))
+    lei = _text(held.get("LEI"))
     identifiers: list[str] = []
-    org = _child(_child(holder, "Id"), "OrgId")
+    identification = held.get("Id")
+    org = _child(identification, "OrgId")
     if org is not None:
         bic_text = bic_text or _text(_child(org, "AnyBIC")) or _text(_child(org, "BICOrBEI"))
         lei = lei or _text(_child(org, "LEI"))
         identifiers += [t for o in org.iter() if _local(o) == "Id" and (t := _text(o))]
-    private = _child(_child(holder, "Id"), "PrvtId")
+    private = _child(identification, "PrvtId")
     if private is not None:
         identifiers += [t for o in private.iter() if _local(o) == "Id" and (t := _text(o))]
     bic = None
     if bic_text is not None:
-        bic = normalize_bic(bic_text)
+        bic = valid_bic(bic_text)
         if bic is None:
             raise PaymentParseError(source, f"{path}", f"invalid BIC {bic_text!r}")
-    name = _text(_child(holder, "Nm"))
+    name = _text(held.get("Nm"))
     address: list[str] = []
     country = None
-    postal = _child(holder, "PstlAdr")
+    postal = held.get("PstlAdr")
     if postal is not None:
         for part in postal:
-            if not isinstance(part.tag, str):
+            local = _local(part)
+            if not local:
                 continue
             value = _text(part)
             if value is None:
                 continue
-            if _local(part) == "Ctry":
-                country = country_code(value)
+            if local == "Ctry":
+                country = country_of(value)
                 if country is None:
                     raise PaymentParseError(
                         source, f"{path}/PstlAdr/Ctry", f"unknown country code {value!r}"
                     )
             else:
                 address.append(value)
-    residence = _text(_child(holder, "CtryOfRes"))
+    residence = _text(held.get("CtryOfRes"))
     if country is None and residence:
-        country = country_code(residence)
+        country = country_of(residence)
     return Party(
         location=path,
         role=role,
@@ -234,18 +237,37 @@ def _find_document(root: etree._Element) -> etree._Element | None:
 
 
 def _local(element: etree._Element) -> str:
-    # String slicing: etree.QName builds an object per call, which dominated parse time.
+    """The tag without its namespace ("" for comments and processing instructions).
+
+    A dict of the tags seen (ISO messages use a few dozen): etree.QName built an object per
+    call, which dominated parse time, and slicing each tag anew came next.
+    """
     tag = element.tag
     if not isinstance(tag, str):
         return ""
-    return tag[tag.find("}") + 1 :]
+    local = _LOCAL_NAMES.get(tag)
+    if local is None:
+        local = tag[tag.find("}") + 1 :]
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:  # bounded: tags come from untrusted input
+            _LOCAL_NAMES[tag] = local
+    return local
+
+
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    """The first child element of each local name."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        local = _local(child)
+        if local and local not in found:
+            found[local] = child
+    return found
 
 
 def _child(element: etree._Element | None, name: str) -> etree._Element | None:
     if element is None:
         return None
     for child in element:
-        if isinstance(child.tag, str) and _local(child) == name:
+        if _local(child) == name:
             return child
     return None
 

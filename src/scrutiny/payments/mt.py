@@ -17,15 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scrutiny.countries import country_code
-from scrutiny.payments.bic import normalize_bic
+from scrutiny.payments.bic import country_of, valid_bic
 from scrutiny.payments.message import FreeText, Party, PaymentMessage, PaymentParseError
 
 _BLOCK1 = re.compile(r"^F01([A-Z0-9]{12})(\d{4})(\d{6})$")
 _BLOCK2_IN = re.compile(r"^I(\d{3})([A-Z0-9]{12})([SNU]?)(\d?)(\d{3})?$")
 _BLOCK2_OUT = re.compile(r"^O(\d{3})(\d{4})(\d{6}[A-Z0-9]{12}\d{4}\d{6})(\d{6})(\d{4})([SNU]?)$")
 _FIELD = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
-_TAG = re.compile(r"^(\d{2})([A-Z]?)$")
 _AMOUNT32A = re.compile(r"^\d{6}[A-Z]{3}\d{1,14},\d{0,2}$")
 _REFERENCE = re.compile(r"^[^/](?:(?!//).){0,14}(?<!/)$")
 _BIC_LINE = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$")
@@ -225,9 +223,8 @@ def _text_fields(body: str, message_type: str, source: str) -> list[MtField]:
     for i, found in enumerate(starts):
         end = starts[i + 1].start() if i + 1 < len(starts) else len(body)
         value = body[found.end() : end].rstrip("\n")
-        tag_match = _TAG.match(found.group(1))
-        assert tag_match is not None  # _FIELD only matches tags of this shape
-        number, option = tag_match.groups()
+        tag = found.group(1)  # _FIELD only matches tags of the shape NN or NNA
+        number, option = tag[:2], tag[2:]
         if message_type == "MT202COV" and number == "50":
             sequence = "B"
         field = MtField(number, option, tuple(value.split("\n")), sequence)
@@ -245,21 +242,24 @@ def _allowed(message_type: str, sequence: str) -> dict[str, str]:
 def _check_field(field: MtField, message_type: str, source: str) -> None:
     allowed = _allowed(message_type, field.sequence)
     full = field.tag + field.option
-    where = field.label
     if (full in allowed and allowed[full] == "") or (
         field.tag in allowed and allowed[field.tag] and (field.option or "_") in allowed[field.tag]
     ):
         pass
     else:
-        raise PaymentParseError(source, where, f"field not allowed in {message_type}")
+        raise PaymentParseError(source, field.label, f"field not allowed in {message_type}")
     if not any(line.strip() for line in field.lines):
-        raise PaymentParseError(source, where, "empty field")
+        raise PaymentParseError(source, field.label, "empty field")
     if full == "20" and not _REFERENCE.match(field.lines[0]):
-        raise PaymentParseError(source, where, "reference: 1-16 chars, no leading/trailing '/'")
+        raise PaymentParseError(
+            source, field.label, "reference: 1-16 chars, no leading/trailing '/'"
+        )
     if full == "32A" and not _AMOUNT32A.match(field.lines[0]):
-        raise PaymentParseError(source, where, "expected YYMMDD + currency + amount with a comma")
+        raise PaymentParseError(
+            source, field.label, "expected YYMMDD + currency + amount with a comma"
+        )
     if full in _CODES and field.lines[0] not in _CODES[full]:
-        raise PaymentParseError(source, where, f"expected one of {', '.join(_CODES[full])}")
+        raise PaymentParseError(source, field.label, f"expected one of {', '.join(_CODES[full])}")
     if full in _NARRATIVE:
         max_lines, width = _NARRATIVE[full]
         _check_lines(field, max_lines, width, source)
@@ -331,7 +331,7 @@ def _option_a(
 ) -> Party:
     if len(lines) != 1 or not _BIC_LINE.match(lines[0]):
         raise PaymentParseError(source, field.label, "option A: expected [/account] and one BIC")
-    bic = normalize_bic(lines[0])
+    bic = valid_bic(lines[0])
     if bic is None:
         raise PaymentParseError(source, field.label, f"invalid BIC {lines[0]!r}")
     return Party(field.label, role, is_agent, bic=bic, account=account)
@@ -360,7 +360,7 @@ def _option_f(
             address.append(text)
         elif number == "3":
             code, _, town = text.partition("/")
-            country = country_code(code)
+            country = country_of(code)
             if country is None:
                 raise PaymentParseError(source, field.label, f"line {n}: unknown country {code!r}")
             address.append(town)
