@@ -102,3 +102,45 @@ def test_korean_name_matched_exactly_is_not_penalised_but_near_namesakes_are() -
 def test_single_part_exact_match_is_flagged() -> None:
     assert _values("Denise", "DENISE")["single_exact"] == 1.0
     assert _values("Denise Meyer", "Denise Meyer")["single_exact"] == 0.0
+
+
+def test_misspelt_legal_forms_are_still_legal_forms() -> None:
+    from scrutiny.match.forms import name_forms as forms_of
+
+    form = forms_of("Public Joint Stock Compnay Instrument Plant Signal")[0]
+    assert form.core == ("instrument", "plant", "signal") and form.legal == ("pjsc",)
+    assert forms_of("TRANSSTROY LIMIETD LIABILITY COMPANY")[0].legal == ("llc",)
+    # A real name one letter from a short legal word stays a name part.
+    assert forms_of("LIMITED LIABILITY COMPANY STORK")[0].core == ("stork",)
+    assert "associated" in forms_of("GREEN PINE ASSOCIATED CORPORATOIN")[0].core
+
+
+def test_patronymics_and_common_words_weigh_less() -> None:
+    from scrutiny.match.features import commonness
+
+    weights = part_weights(("murat", "krymgerijevitj", "chapsirokov"), _idf)
+    assert weights[1] < weights[0] == weights[2]
+    # Serbian surnames in -ovic are surnames, not patronymics.
+    assert part_weights(("slobodan", "milosevic", "x"), _idf)[1] == 8.0
+    assert commonness("bluenoroff") == 0.0
+    assert 0.4 < commonness("drake") < commonness("kim") <= 1.0
+
+
+def test_common_words_feature_is_the_rarest_matched_part() -> None:
+    assert _values("Bluenoroff", "BLUENOROFF")["common_words"] == 0.0
+    assert _values("Denise", "DENISE")["common_words"] > 0.4
+    # One rare part matched is enough to make the match uncommon.
+    assert _values("Denise Bluenoroff", "BLUENOROFF Denise")["common_words"] == 0.0
+
+
+def test_vessel_match_only_when_both_are_vessels() -> None:
+    from scrutiny.match.features import ENTITY_FEATURES, entity_features
+    from scrutiny.match.index import EntityRecord
+
+    def record(schema: str) -> EntityRecord:
+        return EntityRecord("x", "l", schema, "N", (), (), (), None, (), None, "", "")
+
+    at = ENTITY_FEATURES.index("vessel_match")
+    assert entity_features(record("Vessel"), None, (), None, "Vessel")[at] == 1.0
+    assert entity_features(record("Vessel"), None, (), None, None)[at] == 0.0
+    assert entity_features(record("Organization"), None, (), None, "Vessel")[at] == 0.0

@@ -7,13 +7,19 @@ both fast, because list names repeat tokens heavily.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from scrutiny.text.korean import korean_key as _korean_key
 from scrutiny.text.normalize import detect_script, tokenize_name
-from scrutiny.text.orgforms import split_legal_forms
+from scrutiny.text.orgforms import split_legal_forms, token_weight_class
 from scrutiny.text.phonetic import phonetic_key
 from scrutiny.text.translit import latin_forms as _latin_forms
+
+_MISSPELT_LEGAL_MIN = 7
 
 
 @lru_cache(maxsize=200_000)
@@ -42,9 +48,42 @@ def korean_key(tokens: tuple[str, ...]) -> str | None:
 
 @lru_cache(maxsize=200_000)
 def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(core tokens, legal-form tokens)."""
-    core, legal = split_legal_forms(list(tokens))
+    """(core tokens, legal-form tokens); legal-form words misspelt by one letter count too.
+
+    "Public Joint Stock Compnay" and "LIMIETD LIABILITY COMPANY" are how customer files write
+    PJSC and LLC often enough: left in the core, the misspelt words would be rare, unmatched
+    parts. Only words of 7+ letters are corrected (company, limited, liability, corporation,
+    aktsionernoe ...): shorter ones have real names one letter away (stock / stork).
+    """
+    fixed = tuple(_legal_spelling(t) for t in tokens)
+    core, legal = split_legal_forms(list(fixed))
+    if not legal:  # nothing was a legal form: keep the tokens as written
+        core, legal = split_legal_forms(list(tokens))
     return tuple(core), tuple(legal)
+
+
+@lru_cache(maxsize=200_000)
+def _legal_spelling(token: str) -> str:
+    if len(token) < _MISSPELT_LEGAL_MIN or not token.isalpha() or token_weight_class(token):
+        return token
+    found = process.extractOne(token, _legal_words(), scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found is not None else token
+
+
+@cache
+def _legal_words() -> tuple[str, ...]:
+    """One-word legal-form spellings of 7+ letters (data/text_orgforms.tsv)."""
+    words: set[str] = set()
+    text = files("scrutiny.data").joinpath("text_orgforms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("variants\t"):
+            continue
+        for variant in line.split("\t")[0].split("|"):
+            plain = " " not in variant and variant.isascii() and variant.isalpha()
+            legal = token_weight_class(variant) == "legal_form"
+            if plain and legal and len(variant) >= _MISSPELT_LEGAL_MIN:
+                words.add(variant)
+    return tuple(sorted(words))
 
 
 @lru_cache(maxsize=300_000)

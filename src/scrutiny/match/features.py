@@ -52,6 +52,7 @@ ENTITY_FEATURES = (
     "country_conflict",
     "gender_conflict",
     "schema_conflict",
+    "vessel_match",  # the query is a vessel and so is the entry: few vessels, names are short
 )
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
 _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name parts
@@ -371,6 +372,7 @@ def entity_features(
     country_conflict = bool(countries and entity.countries and not shared)
     gender_conflict = bool(gender and entity.gender and gender != entity.gender)
     schema_conflict = bool(schema and schema != entity.schema)
+    vessel_match = schema == "Vessel" == entity.schema
     return [
         1.0 if relation == "exact" else 0.0,
         1.0 if relation == "partial" else 0.0,
@@ -380,4 +382,5 @@ def entity_features(
         1.0 if country_conflict else 0.0,
         1.0 if gender_conflict else 0.0,
         1.0 if schema_conflict else 0.0,
+        1.0 if vessel_match else 0.0,
     ]

@@ -27,7 +27,7 @@ from scrutiny.match import ids
 from scrutiny.match.forms import Form, decode_forms, encode_forms, index_keys, name_forms
 from scrutiny.model import Entity, EntityType, NameKind
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms)
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

@@ -24,7 +24,7 @@ from scrutiny.match.forms import Form, name_forms
 from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
 from scrutiny.match.score import ScoreModel, default_model, with_identifier
-from scrutiny.model import Entity, NameKind
+from scrutiny.model import Entity, EntityType, NameKind
 
 CANDIDATE_NAMES = 48  # names retrieved per query before scoring
 RETRIEVAL_FLOOR = 0.3
@@ -207,6 +207,8 @@ class Matcher:
             bound += max(0.0, w["dob_exact"], w["dob_partial"], w["dob_near"])
         if query.countries:
             bound += max(0.0, w["country_match"])
+        if query.schema == EntityType.VESSEL:
+            bound += max(0.0, w["vessel_match"])
         # Conflicts only subtract (their weights are negative in any sensible fit; a
         # positive one is still counted so the bound stays a bound).
         bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f)

@@ -55,6 +55,7 @@ _PRIOR = {
     "country_conflict": -0.7,
     "gender_conflict": -2.0,
     "schema_conflict": -3.0,
+    "vessel_match": 1.0,
 }
 # Exact, validated identifiers. IMO/BIC/crypto are unique worldwide; passport and other
 # numbers collide across issuers, so they raise the odds rather than settle the question.
