@@ -120,7 +120,9 @@ def engine_version(matcher: Matcher) -> str:
 
 def _engine_version(matcher: Matcher) -> str:
     model = matcher.model
-    digest = hashlib.sha256(repr((model.bias, model.weights, model.threshold)).encode())
+    # The calibration map is part of the model: the same logit means another score under it.
+    key = (model.bias, model.weights, model.threshold, model.calibration)
+    digest = hashlib.sha256(repr(key).encode())
     return f"scrutiny-{__version__}+model-{digest.hexdigest()[:12]}"
 
 
