@@ -20,7 +20,6 @@ customers and banks recur across a payment stream, and a cached party costs a di
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +45,6 @@ from scrutiny.payments.vessels import VesselBook
 COUNTRY_SCORE = 0.9
 FUZZY_KINDS = frozenset({"name", "vessel"})
 PARTY_CACHE_SIZE = 100_000
-_WORD = re.compile(r"[^\W\d_]+")  # the letters of a word at a line end or start
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,14 +345,15 @@ class PaymentScreener:
         return bool(index.query_keys(forms))
 
     def _list_word(self, word: str) -> bool:
-        """Whether a word (a word cut at a line end, glued back) is a token of a list name,
-        or one edit away from one."""
-        index = self.matcher.index
-        for form in name_forms(word):
-            for token in form.tokens:
-                if "t:" + token in index.key_ids or index.typo_neighbours(token):
-                    return True
-        return False
+        """Whether a word (a word cut at a line end, glued back) is made of list-name words.
+
+        Every token must be one ("COX-BOND" / "QUEDLINBURG" glues to cox + bondquedlinburg:
+        no), exactly: a cut word that is also misspelt is rare, and looking up typo
+        neighbours of every glued pair ("SMITHNEW") costs more than the party's screening.
+        """
+        keys = self.matcher.index.key_ids
+        tokens = [token for form in name_forms(word) for token in form.tokens]
+        return bool(tokens) and all("t:" + token in keys for token in tokens)
 
     def _word_names(self, text: str, *, core: bool) -> np.ndarray:
         """Ids of the list names holding a word of `text` (or a word one edit from one);
@@ -460,8 +459,8 @@ def _name_candidates(
         spaced = f"{lines[0]} {lines[1]}"
         if _legal_words(spaced) - first or shares_list_name(lines[0], lines[1]):
             found.append(spaced)
-        head, tail = _WORD.findall(lines[0]), _WORD.findall(lines[1])
-        cut = head and tail and lines[0][-1:].isalpha() and lines[1][:1].isalpha()
+        head, tail = lines[0].split(), lines[1].split()
+        cut = lines[0][-1:].isalpha() and lines[1][:1].isalpha()
         glued = f"{lines[0]}{lines[1]}"  # a word cut at the line end
         if cut and (_legal_words(glued) - first or list_word(head[-1] + tail[0])):
             found.append(glued)
