@@ -15,7 +15,7 @@ transfer) starts at the first 50a field, and its fields are located as ``B/:50K:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scrutiny.payments.bic import country_of, valid_bic
 from scrutiny.payments.message import FreeText, Party, PaymentMessage, PaymentParseError
@@ -101,9 +101,11 @@ _NARRATIVE = {"70": (4, 35), "72": (6, 35), "77B": (3, 35)}
 _CODES = {"23B": ("CRED", "CRTS", "SPAY", "SPRI", "SSTD"), "71A": ("BEN", "OUR", "SHA")}
 
 
-@dataclass(frozen=True, slots=True)
-class MtField:
-    """One field of block 4: tag number, option letter, value lines, and sequence."""
+class MtField(NamedTuple):
+    """One field of block 4: tag number, option letter, value lines, and sequence.
+
+    A named tuple: a message has a dozen fields and a frozen dataclass costs several times
+    more to build."""
 
     tag: str  # "50", "32", "70"
     option: str  # "K", "A", "" ...
@@ -168,6 +170,11 @@ def _split_blocks(text: str, source: str) -> dict[str, str]:
                 raise PaymentParseError(source, "{4:}", "text block not closed by a line '-}'")
             blocks[number] = text[colon + 1 : end + 1]
             pos = end + 3
+            continue
+        end = text.find("}", colon)
+        if end > 0 and text.find("{", colon, end) < 0:  # no nested block: {1:...}, {2:...}
+            blocks[number] = text[colon + 1 : end]
+            pos = end + 1
             continue
         depth = 0
         end = -1
