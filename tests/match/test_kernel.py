@@ -55,7 +55,7 @@ def _check(matcher: Matcher, query: str) -> int:
     checked = 0
     for k, query_form in enumerate(forms):
         for c, form_id in enumerate(form_ids.tolist()):
-            list_form = table.forms[form_id]
+            list_form = table.form(form_id)
             expected = align(query_form, list_form, matcher.index.idf, False).values
             assert values[k, c].tolist() == pytest.approx(expected, abs=1e-12), (
                 query_form,

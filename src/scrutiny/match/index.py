@@ -137,8 +137,9 @@ class NameIndex:
     # Which store content the index was built from (list id -> version content hash), so a
     # persisted index is reused only while the loaded lists are unchanged.
     fingerprint: dict[str, str] = field(default_factory=dict)
+    # (deletion hashes, owners) as `save` wrote them, so a load does not recompute them.
+    typo_index: tuple[np.ndarray, np.ndarray] | None = None
     key_ids: dict[str, int] = field(init=False)
-    token_idf: dict[str, float] = field(init=False)
     id_index: dict[str, list[int]] = field(init=False)
     entity_schema: np.ndarray = field(init=False)
     name_schema: np.ndarray = field(init=False)  # int8 schema code of each name's entity
@@ -155,11 +156,6 @@ class NameIndex:
 
     def __post_init__(self) -> None:
         self.key_ids = {key: i for i, key in enumerate(self.keys)}
-        self.token_idf = {
-            key[2:]: float(w)
-            for key, w in zip(self.keys, self.weights.tolist(), strict=True)
-            if key.startswith("t:")
-        }
         self.max_idf = math.log(len(self.name_text) + 1) + 1.0
         self._scratch = threading.local()
         self._typo_cache = {}
@@ -170,8 +166,18 @@ class NameIndex:
         codes = {str(s): c for s, c in SCHEMA_CODES.items()}
         self.entity_schema = np.array([codes.get(e.schema, 1) for e in self.entities], np.int8)
         self.name_schema = self.entity_schema[self.name_entity]
-        self._typo_vocab = [t for t in self.token_idf if len(t) >= TYPO_MIN_LEN and t.isalpha()]
-        self._delete_hashes, self._delete_owner = _deletion_index(self._typo_vocab)
+        self._typo_vocab = [
+            key[2:]
+            for key in self.keys
+            if key.startswith("t:") and len(key) - 2 >= TYPO_MIN_LEN and key[2:].isalpha()
+        ]
+        if self.typo_index is not None and len(self.typo_index[0]) == sum(
+            len(t) for t in self._typo_vocab
+        ):
+            self._delete_hashes, self._delete_owner = self.typo_index
+        else:
+            self._delete_hashes, self._delete_owner = _deletion_index(self._typo_vocab)
+        self.typo_index = None  # held in the two arrays above from here on
 
     # --- building ------------------------------------------------------------------------
 
@@ -252,9 +258,13 @@ class NameIndex:
         )
         _write_arrow(names, index_dir / "names.arrow")
         _write_arrow(pa.table({"key": pa.array(self.keys)}), index_dir / "keys.arrow")
-        (index_dir / "entities.json").write_bytes(
-            orjson.dumps([e.to_json() for e in self.entities])
-        )
+        np.save(index_dir / "typo_hashes.npy", self._delete_hashes)
+        np.save(index_dir / "typo_owners.npy", self._delete_owner)
+        # One entity per line: a load parses them one at a time instead of holding the
+        # whole parsed document and the records at once.
+        with (index_dir / "entities.jsonl").open("wb") as out:
+            for entity in self.entities:
+                out.write(orjson.dumps(entity.to_json()) + b"\n")
         manifest = {
             "format": FORMAT_VERSION,
             "entities": len(self.entities),
@@ -288,9 +298,10 @@ class NameIndex:
             )
         names = _read_arrow(index_dir / "names.arrow")
         keys = _read_arrow(index_dir / "keys.arrow")
-        entities = orjson.loads((index_dir / "entities.json").read_bytes())
+        with (index_dir / "entities.jsonl").open("rb") as lines:
+            entities = [EntityRecord.from_json(orjson.loads(line)) for line in lines]
         return cls(
-            entities=[EntityRecord.from_json(row) for row in entities],
+            entities=entities,
             name_entity=names.column("entity").to_numpy().astype(np.int32),
             name_kind=names.column("kind").to_numpy().astype(np.int8),
             name_text=names.column("text").to_pylist(),
@@ -301,6 +312,10 @@ class NameIndex:
             weights=np.load(index_dir / "weights.npy"),
             list_versions=manifest.get("lists", {}),
             fingerprint=manifest.get("fingerprint", {}),
+            typo_index=(
+                np.load(index_dir / "typo_hashes.npy"),
+                np.load(index_dir / "typo_owners.npy"),
+            ),
         )
 
     # --- querying ------------------------------------------------------------------------
@@ -308,9 +323,16 @@ class NameIndex:
     def forms_of(self, name_id: int) -> tuple[Form, ...]:
         return decode_forms(self.name_forms_raw[name_id])
 
+    @property
+    def token_idf(self) -> dict[str, float]:
+        """Rarity weight of every name token (built on demand: tools and tests only)."""
+        weights = self.weights.tolist()
+        return {k[2:]: float(weights[i]) for k, i in self.key_ids.items() if k.startswith("t:")}
+
     def idf(self, token: str) -> float:
         """Rarity weight of a token; unseen tokens are as rare as can be."""
-        return self.token_idf.get(token, self.max_idf)
+        kid = self.key_ids.get("t:" + token)
+        return self.max_idf if kid is None else float(self.weights[kid])
 
     def typo_neighbours(self, token: str) -> list[str]:
         """Vocabulary tokens one edit (incl. transposition) away from `token`."""

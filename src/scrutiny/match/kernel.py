@@ -50,7 +50,7 @@ _WEAK_AT = NAME_FEATURES.index("weak_alias")
 class FormTable:
     """Every distinct list-name form of an index, as arrays."""
 
-    forms: list[Form]
+    form_lines: list[str]  # encode_forms() line of each distinct form (see `form`)
     name_off: np.ndarray  # int64 (names + 1): name i's forms are name_forms[name_off[i]:...]
     name_forms: np.ndarray  # int32 form ids
     off: np.ndarray  # int64 (forms + 1): form f's parts are tok[off[f]:off[f + 1]]
@@ -62,7 +62,7 @@ class FormTable:
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
     joined_off: np.ndarray  # int64: ids of the form's neighbouring parts written together
-    joined: np.ndarray  # int32 ids into `joined_ids`
+    joined: np.ndarray  # int64 hash() of each pair of neighbouring parts written together
     vocab: list[str]
     vocab_ids: dict[str, int]
     tok_len: np.ndarray  # int64 letters of each vocabulary token
@@ -72,28 +72,26 @@ class FormTable:
     korean_ids: dict[str, int]
     legal_sets: list[frozenset[str]]
     legal_ids: dict[frozenset[str], int]
-    joined_ids: dict[str, int]
 
     @classmethod
     def build(
         cls, name_forms_raw: Sequence[str], weights_of: Callable[[tuple[str, ...]], list[float]]
     ) -> FormTable:
         form_ids: dict[str, int] = {}
-        forms: list[Form] = []
+        form_lines: list[str] = []
         name_off = [0]
         name_form_list: list[int] = []
         for raw in name_forms_raw:
             for line in raw.split("\n"):
                 fid = form_ids.get(line)
                 if fid is None:
-                    fid = form_ids[line] = len(forms)
-                    forms.append(decode_forms(line)[0])
+                    fid = form_ids[line] = len(form_lines)
+                    form_lines.append(line)
                 name_form_list.append(fid)
             name_off.append(len(name_form_list))
         vocab_ids: dict[str, int] = {}
         korean_ids: dict[str, int] = {}
         legal_ids: dict[frozenset[str], int] = {frozenset(): 0}
-        joined_ids: dict[str, int] = {}
         off = [0]
         tok: list[int] = []
         weight: list[float] = []
@@ -104,7 +102,9 @@ class FormTable:
         legal_words: dict[str, int] = {}
         legal_off = [0]
         legal_tok: list[int] = []
-        for form in forms:
+        for line in form_lines:
+            # Decoded one at a time and let go: the table keeps arrays and the encoded lines.
+            form = decode_forms.__wrapped__(line)[0]
             legal_tok.extend(
                 legal_words.setdefault(t, len(legal_words)) for t in dict.fromkeys(form.legal)
             )
@@ -116,9 +116,7 @@ class FormTable:
                 korean_ids.setdefault(form.korean, len(korean_ids)) if form.korean else -1
             )
             legal.append(legal_ids.setdefault(frozenset(form.legal), len(legal_ids)))
-            joined.extend(
-                joined_ids.setdefault(a + b, len(joined_ids)) for a, b in pairwise(form.core)
-            )
+            joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
         phon_ids: dict[str, int] = {}
@@ -128,7 +126,7 @@ class FormTable:
             tok_phon.append(phon_ids.setdefault(code, len(phon_ids)) if code else -1)
         legal_sets = list(legal_ids)
         return cls(
-            forms=forms,
+            form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
             name_forms=np.asarray(name_form_list, np.int32),
             off=np.asarray(off, np.int64),
@@ -140,7 +138,7 @@ class FormTable:
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
             joined_off=np.asarray(joined_off, np.int64),
-            joined=np.asarray(joined, np.int32),
+            joined=np.asarray(joined, np.int64),
             vocab=vocab,
             vocab_ids=vocab_ids,
             tok_len=np.fromiter((len(t) for t in vocab), np.int64, len(vocab)),
@@ -150,8 +148,10 @@ class FormTable:
             korean_ids=korean_ids,
             legal_sets=legal_sets,
             legal_ids=legal_ids,
-            joined_ids=joined_ids,
         )
+
+    def form(self, form_id: int) -> Form:
+        return decode_forms(self.form_lines[form_id])[0]
 
     def forms_of_name(self, name_id: int) -> np.ndarray:
         return self.name_forms[self.name_off[name_id] : self.name_off[name_id + 1]]
@@ -178,7 +178,7 @@ class QueryForms:
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
     joined_off: np.ndarray  # int64: vocabulary ids of form k's neighbouring parts joined
     joined: np.ndarray  # int64
-    as_joined_off: np.ndarray  # int64: ids (table.joined_ids) of form k's parts
+    as_joined_off: np.ndarray  # int64: hash() of form k's parts, to meet FormTable.joined
     as_joined: np.ndarray  # int64
 
 
@@ -212,7 +212,9 @@ def prepare_query(
         legal_off.append(len(legal))
         joined.extend(vocab_ids[a + b] for a, b in pairwise(form.core) if a + b in vocab_ids)
         joined_off.append(len(joined))
-        as_joined.extend(table.joined_ids[t] for t in form.core if t in table.joined_ids)
+        # Hashes, not a dict of every joined pair (12 MB): a collision only sends the pair
+        # to `align`, which merges exactly.
+        as_joined.extend(hash(t) for t in form.core)
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
     phon_ids = table.phon_ids
@@ -265,9 +267,10 @@ _SCRATCH = _Scratch()
 
 def _scratch(table: FormTable) -> tuple[np.ndarray, np.ndarray]:
     arrays = _SCRATCH.arrays
-    if arrays is None or len(arrays[0]) != len(table.forms) or len(arrays[1]) != len(table.vocab):
+    n_forms = len(table.form_lines)
+    if arrays is None or len(arrays[0]) != n_forms or len(arrays[1]) != len(table.vocab):
         arrays = _SCRATCH.arrays = (
-            np.full(len(table.forms), -1, np.int64),
+            np.full(n_forms, -1, np.int64),
             np.full(len(table.vocab), -1, np.int64),
         )
     return arrays
@@ -342,7 +345,7 @@ def score_gathered(
     if merge.any():
         # Parts written joined on one side and apart on the other: `align` merges them.
         for k, c in zip(*np.nonzero(merge), strict=True):
-            form = table.forms[int(form_ids[c])]
+            form = table.form(int(form_ids[c]))
             values[k, c] = align(query.forms[k], form, idf, False, weights_of).values
     return values, merge
 

@@ -80,7 +80,10 @@ class Matcher:
         self._name_w_plain = np.asarray(
             [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
         )
-        self.forms = kernel.FormTable.build(index.name_forms_raw, self._weights_of)
+        # Uncached weights: the table keeps them in arrays; the cache is for queries.
+        self.forms = kernel.FormTable.build(
+            index.name_forms_raw, lambda parts: part_weights(parts, index.idf)
+        )
 
     def _weights_of(self, parts: tuple[str, ...]) -> list[float]:
         """`part_weights` of a name's parts, cached: list names recur in query after query."""
@@ -260,7 +263,7 @@ class Matcher:
             float(logits[i - at]),
             int(scored.names[i]),
             scored.forms[int(scored.scores.best_q[i])],
-            self.forms.forms[form_id],
+            self.forms.form(form_id),
             None,
             scored.scores.best_values[i].tolist(),
         )
