@@ -23,6 +23,7 @@ import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,12 @@ from scrutiny.payments.crypto import CryptoIndex
 from scrutiny.payments.freetext import FreeTextScanner, TextHit
 from scrutiny.payments.message import Party, PaymentMessage, PaymentParseError
 from scrutiny.payments.vessels import VesselBook
+from scrutiny.text.normalize import fold
 
 COUNTRY_SCORE = 0.9
 FUZZY_KINDS = frozenset({"name", "vessel"})
 PARTY_CACHE_SIZE = 100_000
+WORDS_CACHE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,21 +355,25 @@ class PaymentScreener:
         neighbours of every glued pair ("SMITHNEW") costs more than the party's screening.
         """
         keys = self.matcher.index.key_ids
-        tokens = [token for form in name_forms(word) for token in form.tokens]
+        tokens = _mt_words(word)
         return bool(tokens) and all("t:" + token in keys for token in tokens)
 
     def _word_names(self, text: str, *, core: bool) -> np.ndarray:
         """Ids of the list names holding a word of `text` (or a word one edit from one);
-        `core`: identifying words only, not legal forms (CO, LTD, SA)."""
+        `core`: the identifying words of the name as matching reads it, not legal forms
+        (CO, LTD, SA); otherwise every word as written (an MT line: SWIFT's Latin set)."""
         index = self.matcher.index
         keys: set[int] = set()
-        for form in name_forms(text):
-            for token in form.core if core else form.tokens:
-                kid = index.key_ids.get("t:" + token)
-                if kid is not None:
-                    keys.add(kid)
-                    continue
-                keys.update(index.key_ids["t:" + n] for n in index.typo_neighbours(token))
+        if core:
+            tokens: tuple[str, ...] = tuple(t for form in name_forms(text) for t in form.core)
+        else:
+            tokens = _mt_words(text)
+        for token in tokens:
+            kid = index.key_ids.get("t:" + token)
+            if kid is not None:
+                keys.add(kid)
+                continue
+            keys.update(index.key_ids["t:" + n] for n in index.typo_neighbours(token))
         if not keys:
             return np.empty(0, np.int64)
         offsets, postings = index.offsets, index.postings
@@ -465,6 +472,14 @@ def _name_candidates(
         if cut and (_legal_words(glued) - first or list_word(head[-1] + tail[0])):
             found.append(glued)
     return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=WORDS_CACHE)
+def _mt_words(text: str) -> tuple[str, ...]:
+    """The folded words of an MT line ("PROSTROYMOST-SANKT-PETERBURG'" -> prostroymost,
+    sankt, peterburg): the matcher's tokens for the Latin text MT allows, for a fraction of
+    the cost of reading the line as a name; cached, as lines recur."""
+    return tuple(fold(text).split())
 
 
 def _legal_words(text: str) -> set[str]:
