@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from scrutiny.match.features import (
     NAME_FEATURES,
     NameAlignment,
     align,
+    commonness,
     entity_features,
     part_weights,
 )
@@ -84,6 +86,12 @@ class Matcher:
         self.forms = kernel.FormTable.build(
             index.name_forms_raw, lambda parts: part_weights(parts, index.idf)
         )
+        commonness("")  # loads the word table now rather than inside the first query
+        # The index is millions of long-lived objects; left in the collector's generations,
+        # every full collection re-scans them (cold queries ran 30% slower). Freezing moves
+        # what exists now out of the cyclic collector's reach (reference counting still
+        # frees it); see gc.freeze.
+        gc.freeze()
 
     def _weights_of(self, parts: tuple[str, ...]) -> list[float]:
         """`part_weights` of a name's parts, cached: list names recur in query after query."""
@@ -207,7 +215,9 @@ class Matcher:
         w = dict(zip(ENTITY_FEATURES, self._extra_w, strict=True))
         bound = 0.0
         if query.birth_date:
-            bound += max(0.0, w["dob_exact"], w["dob_partial"], w["dob_near"])
+            # An exact date match needs a full date on the query's side (features.dob_relation).
+            exact = w["dob_exact"] if len(query.birth_date) == 10 else 0.0
+            bound += max(0.0, exact, w["dob_partial"], w["dob_near"])
         if query.countries:
             bound += max(0.0, w["country_match"])
         if query.schema == EntityType.VESSEL:
