@@ -42,7 +42,7 @@ HARD_QUERIES = [
 ]
 
 
-def _check(matcher: Matcher, query: str) -> int:
+def _check(matcher: Matcher, query: str, typed: bool = False) -> int:
     forms = name_forms(query)
     if not forms:
         return 0
@@ -51,12 +51,14 @@ def _check(matcher: Matcher, query: str) -> int:
         return 0
     table = matcher.forms
     form_ids = np.unique(np.concatenate([table.forms_of_name(int(n)) for n in names]))
-    values = kernel.score_forms(table, forms, form_ids, matcher._weights_of, matcher.index.idf)
+    values = kernel.score_forms(
+        table, forms, form_ids, matcher._weights_of, matcher.index.idf, typed
+    )
     checked = 0
     for k, query_form in enumerate(forms):
         for c, form_id in enumerate(form_ids.tolist()):
             list_form = table.form(form_id)
-            expected = align(query_form, list_form, matcher.index.idf, False).values
+            expected = align(query_form, list_form, matcher.index.idf, False, None, typed).values
             assert values[k, c].tolist() == pytest.approx(expected, abs=1e-12), (
                 query_form,
                 list_form,
@@ -74,6 +76,7 @@ def _check(matcher: Matcher, query: str) -> int:
 def test_kernel_equals_align_on_hard_cases(sdn_matcher: Matcher, query: str) -> None:
     # Every candidate form the index retrieves for the query, not a chosen few.
     assert _check(sdn_matcher, query) > 0 or query == "X"
+    _check(sdn_matcher, query, typed=True)  # an organization / vessel query
 
 
 def test_kernel_equals_align_on_real_list_names_with_typos(sdn_matcher: Matcher) -> None:

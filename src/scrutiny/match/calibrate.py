@@ -375,10 +375,25 @@ def _fold(unit: str, folds: int = CALIBRATION_FOLDS) -> int:
     return int.from_bytes(digest[:8], "big") % folds
 
 
+# Features that can only be evidence against a match. A positive fitted weight on them is an
+# artefact of the training mix (e.g. different legal forms showed up mostly on same-designee
+# pairs across lists) and raised false holds in payments (BLANC S.A. vs BLANC BANK LLC), so
+# such a feature is dropped from the fit (weight 0) rather than given the wrong sign.
+_NON_POSITIVE = ("legal_mismatch",)
+
+
 def _fit_weights(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
     w = fit_logistic(x, y, sample_weight=weight)
+    wrong = [FEATURES.index(f) for f in _NON_POSITIVE if w[FEATURES.index(f) + 1] > 0]
+    if wrong:
+        x = x.copy()
+        x[:, wrong] = 0.0
+        w = fit_logistic(x, y, sample_weight=weight)
+        w[[i + 1 for i in wrong]] = 0.0
     unseen = ~x.any(axis=0)  # a feature never set in training keeps its prior weight
     for i in np.flatnonzero(unseen):
+        if i in wrong:
+            continue
         w[i + 1] = _PRIOR[FEATURES[i]]
     return w
 

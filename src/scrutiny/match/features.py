@@ -42,6 +42,7 @@ NAME_FEATURES = (
     "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
     "single_exact",  # a one-part query equal to a one-part name (Ian, John, Denise)
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
+    "single_exact_typed",  # single_exact where the query says it is an organization or vessel
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -233,11 +234,13 @@ def align(
     idf: Callable[[str], float],
     weak: bool,
     weights_of: Callable[[tuple[str, ...]], list[float]] | None = None,
+    typed: bool = False,
 ) -> NameAlignment:
     """Name features of one query form against one list-name form.
 
     `weights_of` (parts -> `part_weights(parts, idf)`) lets a caller reuse the weights of
-    names it aligns often.
+    names it aligns often. `typed`: the query says it is an organization or a vessel, whose
+    one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does.
     """
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
@@ -309,6 +312,7 @@ def align(
         min(1.5, letters / 20.0),
         1.0 if exact and len(query.core) == 1 else 0.0,
         common,
+        1.0 if typed and exact and len(query.core) == 1 else 0.0,
     ]
     for i, part in enumerate(q):
         if i not in used_q:

@@ -180,12 +180,14 @@ class QueryForms:
     joined: np.ndarray  # int64
     as_joined_off: np.ndarray  # int64: hash() of form k's parts, to meet FormTable.joined
     as_joined: np.ndarray  # int64
+    typed: bool = False  # the query says it is an organization or a vessel
 
 
 def prepare_query(
     table: FormTable,
     forms: Sequence[Form],
     weights_of: Callable[[tuple[str, ...]], list[float]],
+    typed: bool = False,
 ) -> QueryForms:
     """A query's forms as the arrays the kernel reads."""
     rows: dict[str, int] = {}
@@ -242,6 +244,7 @@ def prepare_query(
         joined=np.asarray(joined, np.int64),
         as_joined_off=np.asarray(as_joined_off, np.int64),
         as_joined=np.asarray(as_joined, np.int64),
+        typed=typed,
     )
 
 
@@ -340,13 +343,13 @@ def score_gathered(
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.korean,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
-        raw, values, merge,
+        raw, query.typed, values, merge,
     )  # fmt: skip
     if merge.any():
         # Parts written joined on one side and apart on the other: `align` merges them.
         for k, c in zip(*np.nonzero(merge), strict=True):
             form = table.form(int(form_ids[c]))
-            values[k, c] = align(query.forms[k], form, idf, False, weights_of).values
+            values[k, c] = align(query.forms[k], form, idf, False, weights_of, query.typed).values
     return values, merge
 
 
@@ -356,6 +359,7 @@ def score_forms(
     form_ids: np.ndarray,
     weights_of: Callable[[tuple[str, ...]], list[float]],
     idf: Callable[[str], float],
+    typed: bool = False,
 ) -> np.ndarray:
     """Name feature values (weak flag 0) of every query form x every listed form id.
 
@@ -369,7 +373,7 @@ def score_forms(
     cols, c_col = np.unique(c_tok, return_inverse=True)
     c_off = np.zeros(len(form_ids) + 1, np.int64)
     np.cumsum(lengths, out=c_off[1:])
-    query = prepare_query(table, query_forms, weights_of)
+    query = prepare_query(table, query_forms, weights_of, typed)
     c_w = table.weight[_ranges(starts, lengths)]
     values, _ = score_gathered(
         table, query, form_ids, cols.astype(np.int64), c_off, c_col.astype(np.int64), c_w, idf,
@@ -483,6 +487,7 @@ def _features(
     joined_off: np.ndarray,
     joined: np.ndarray,
     raw: np.ndarray,
+    typed: bool,
     out: np.ndarray,
     merge: np.ndarray,
 ) -> None:
@@ -647,6 +652,7 @@ def _features(
             row[15] = min(1.5, letters / 20.0)
             row[16] = 1.0 if exact and single[k] else 0.0
             row[17] = common if common <= 1.0 else 0.0
+            row[18] = 1.0 if typed and exact and single[k] else 0.0
 
 
 @numba.njit(cache=True, nogil=True)

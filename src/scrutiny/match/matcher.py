@@ -34,6 +34,7 @@ _WEIGHTS_CACHE = 400_000  # name-part tuples whose weights are kept between quer
 _WEAK = KIND_CODES[NameKind.WEAK_ALIAS]
 _WEAK_AT = NAME_FEATURES.index("weak_alias")
 _NO_EXTRA = [0.0] * len(ENTITY_FEATURES)  # a query with only a name
+_TYPED = (EntityType.ORGANIZATION, EntityType.VESSEL)  # see features.align(typed=...)
 
 
 @dataclass
@@ -173,7 +174,7 @@ class Matcher:
         schema = str(query.schema) if query.schema else None
         plain = not (query.birth_date or query.countries or query.gender or schema)
         names = [n for group in by_entity.values() for n in group]
-        scored = self._best_names(forms, names)
+        scored = self._best_names(forms, names, query.schema in _TYPED)
         counts = [len(group) for group in by_entity.values()]
         off = np.zeros(len(counts) + 1, np.int64)
         np.cumsum(counts, out=off[1:])
@@ -242,11 +243,11 @@ class Matcher:
             found = self._cut_logits[score] = lo - 1e-9
         return found
 
-    def _best_names(self, forms: tuple[Form, ...], names: list[int]) -> _Scored:
+    def _best_names(self, forms: tuple[Form, ...], names: list[int], typed: bool) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
         names_arr = np.asarray(names, np.int64)
         weak = self.index.name_kind[names_arr] == _WEAK
-        query = kernel.prepare_query(self.forms, forms, self._weights_of)
+        query = kernel.prepare_query(self.forms, forms, self._weights_of, typed)
         scores = kernel.score_names(
             self.forms,
             query,
@@ -294,8 +295,9 @@ class Matcher:
             assert best.list_form is not None and best.name_id is not None
             weak = int(self.index.name_kind[best.name_id]) == _WEAK
             # The readable reference alignment gives the part-by-part pairs shown to analysts.
+            typed = query.schema in _TYPED
             alignment = align(
-                best.query_form, best.list_form, self.index.idf, weak, self._weights_of
+                best.query_form, best.list_form, self.index.idf, weak, self._weights_of, typed
             )
             values = best.name_values + list(extra)
         explanation = explain(
@@ -352,7 +354,7 @@ class Matcher:
             query.gender,
             str(query.schema) if query.schema else None,
         )
-        best = self._pick(self._best_names(forms, names), 0, len(names))
+        best = self._pick(self._best_names(forms, names, query.schema in _TYPED), 0, len(names))
         return best.name_values + extra if best.name_values is not None else None
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
@@ -417,7 +419,8 @@ def compare_with(
     for text in names:
         for list_form in name_forms(text):
             for query_form in forms:
-                alignment = align(query_form, list_form, idf, False)
+                typed = checked.schema in _TYPED
+                alignment = align(query_form, list_form, idf, False, None, typed)
                 logit = model.logit(alignment.values + extra)
                 if logit > best[0]:
                     best = (logit, query_form, list_form, alignment)

@@ -47,6 +47,7 @@ _PRIOR = {
     "matched_letters": 1.0,
     "single_exact": -1.0,
     "common_words": -2.0,
+    "single_exact_typed": 1.0,
     "dob_exact": 2.0,
     "dob_partial": 1.0,
     "dob_near": 0.3,
