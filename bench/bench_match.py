@@ -130,11 +130,17 @@ def batch_all_cores(matcher: Any, rows: list[dict[str, str]]) -> dict[str, float
     with ctx.Pool(len(cores)) as pool:
         done = pool.map(_batch_worker, slices)
     elapsed = time.perf_counter() - started
+    names = sum(n for n, _ in done)
+    slowest = max(t for _, t in done)
     return {
         "workers": len(cores),
-        "names": sum(n for n, _ in done),
+        "names": names,
         "seconds": elapsed,
-        "names_per_s": sum(n for n, _ in done) / elapsed,
+        # Screening time only (the slowest worker), and wall time including the fork of a
+        # process holding the index: with 1,000 names the fork and the first touches of
+        # copy-on-write pages weigh as much as the screening.
+        "names_per_s": names / slowest,
+        "names_per_s_with_fork": names / elapsed,
     }
 
 
@@ -315,7 +321,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"| single query p50 (1 core) | {s['latency']['p50_ms']:.2f} ms | {p['latency']['p50_ms']:.1f} ms | {b['latency']['p50_ms']:.1f} ms |",
         f"| single query p99 (1 core) | {s['latency']['p99_ms']:.2f} ms | {p['latency']['p99_ms']:.1f} ms | {b['latency']['p99_ms']:.1f} ms |",
         f"| names/s, one core | {s['batch_names_per_s_one_core']:.0f} | {p['latency']['names_per_s']:.1f} | {b['latency']['names_per_s']:.1f} |",
-        f"| names/s, all {s['batch_all_cores']['workers']} cores | {s['batch_all_cores']['names_per_s']:.0f} | – | – |",
+        f"| names/s, all {s['batch_all_cores']['workers']} cores (with the fork) | {s['batch_all_cores']['names_per_s']:.0f} ({s['batch_all_cores']['names_per_s_with_fork']:.0f}) | – | – |",
         f"| index build | {s['index_build_s']:.2f} s | {p['index_build_s']:.2f} s | – |",
         f"| index load (restart) | {s['index_load_s']:.2f} s | – | – |",
         f"| peak RSS, fresh process | {rss.get('scrutiny', float('nan')):.0f} MB | {rss.get('logic_v2', float('nan')):.0f} MB | {rss.get('rapidfuzz', float('nan')):.0f} MB |",

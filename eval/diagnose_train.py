@@ -1,0 +1,97 @@
+"""Train-side end-to-end diagnosis: where screening misses, on designees tuning may look at.
+
+    .venv/bin/python -m eval.diagnose_train [--queries 1500] [--misses misses.tsv]
+
+The same customer-written queries as eval's end-to-end set (`build_sets.e2e_queries`: a listed
+name, often with a typo, reordering, dropped middle name, Korean romanization or joined given
+name, a birth year off by one, the first nationality) but drawn from TRAIN designees, with
+another seed, so that matcher work can be checked and steered without looking at the test
+split. Prints recall at the default threshold per transform, type and origin, and writes each
+miss (transform, type, query, birth year, best score of the right entity, its matched name,
+the score's contributions) to a TSV. Then screens Faker customer names drawn with seed 99
+(eval's clean set uses another seed) and counts the alerts and how many are namesakes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import random
+from pathlib import Path
+
+from eval import build_sets
+from eval.lists import load_all_entities
+from scrutiny.match import Matcher, Query
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--misses", type=Path, default=build_sets.OUT / "train_misses.tsv")
+    parser.add_argument(
+        "--clean-per-locale", type=int, default=300, help="Faker names per locale (seed 99)"
+    )
+    args = parser.parse_args(argv)
+
+    entities = load_all_entities()
+    designees = build_sets.build_designees(entities)
+    for designee in designees:  # e2e_queries draws the "test" side: swap the labels
+        designee.split = "test" if designee.split == "train" else "train"
+    rows = build_sets.e2e_queries(designees, random.Random(args.seed), args.queries)
+    matcher = Matcher.from_entities(entities)
+    total: collections.Counter[str] = collections.Counter()
+    found: collections.Counter[str] = collections.Counter()
+    misses = []
+    for row in rows:
+        query = Query(
+            row["name"],
+            schema=row["schema"] or None,
+            birth_date=row["birth_date"] or None,
+            countries=[c for c in row["countries"].split("|") if c],
+        )
+        expected = set(row["expected_ids"].split("|"))
+        hit = any(h.entity_id in expected for h in matcher.screen(query))
+        for group in ("all", f"transform:{row['transform']}", f"schema:{row['schema']}"):
+            total[group] += 1
+            found[group] += hit
+        total[f"origin:{row['origin']}"] += 1
+        found[f"origin:{row['origin']}"] += hit
+        if not hit:
+            best = [
+                h for h in matcher.screen(query, threshold=0.0, limit=50) if h.entity_id in expected
+            ]
+            top = best[0] if best else None
+            misses.append(
+                [
+                    row["transform"],
+                    row["schema"],
+                    row["name"],
+                    row["birth_date"],
+                    f"{top.score:.3f}" if top else "",
+                    str(top.explanation.get("matched_name")) if top else "",
+                    str(top.explanation.get("contributions")) if top else "",
+                ]
+            )
+    print(f"TRAIN designees, {len(rows)} queries, threshold {matcher.threshold:.3f}")
+    for group in sorted(total):
+        print(f"{group:28s} {total[group]:5d} {found[group] / total[group]:.3f}")
+    args.misses.parent.mkdir(parents=True, exist_ok=True)
+    args.misses.write_text("\n".join("\t".join(m) for m in misses) + "\n", encoding="utf-8")
+    print(f"{len(misses)} misses -> {args.misses}")
+    # Clean customer names drawn with a seed of their own (eval's clean set uses another).
+    alerts = namesakes = names = 0
+    for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2):
+        names += 1
+        hits = matcher.screen(Query(row["name"], schema=row["schema"]))
+        if hits:
+            alerts += 1
+            contributions = hits[0].explanation.get("contributions", {})
+            # A namesake: the whole (multi-part) name is a listed name.
+            namesakes += "exact" in contributions and "single_part" not in contributions
+    print(f"clean Faker names (seed 99): {alerts} of {names} alert, {namesakes} of them namesakes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
