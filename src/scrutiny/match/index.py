@@ -14,6 +14,7 @@ import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -479,11 +480,14 @@ def _codes(tokens: list[str], length: int) -> np.ndarray:
     return raw.reshape(len(tokens), length).astype(np.uint64)
 
 
+@lru_cache(maxsize=256)
 def _powers(length: int) -> np.ndarray:
+    """base**k mod 2**64 for k < length (cached: every unknown query word needs them)."""
     powers = np.ones(max(length, 1), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(1, length):
             powers[k] = powers[k - 1] * _HASH_BASE
+    powers.flags.writeable = False  # shared between calls
     return powers
 
 
