@@ -8,14 +8,13 @@ both fast, because list names repeat tokens heavily.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from scrutiny.text.korean import korean_key as _korean_key
 from scrutiny.text.normalize import detect_script, tokenize_name
-from scrutiny.text.orgforms import split_legal_forms, token_weight_class
+from scrutiny.text.orgforms import one_word_forms, split_legal_forms, token_weight_class
 from scrutiny.text.phonetic import phonetic_key
 from scrutiny.text.translit import latin_forms as _latin_forms
 
@@ -72,18 +71,8 @@ def _legal_spelling(token: str) -> str:
 
 @cache
 def _legal_words() -> tuple[str, ...]:
-    """One-word legal-form spellings of 7+ letters (data/text_orgforms.tsv)."""
-    words: set[str] = set()
-    text = files("scrutiny.data").joinpath("text_orgforms.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#") or line.startswith("variants\t"):
-            continue
-        for variant in line.split("\t")[0].split("|"):
-            plain = " " not in variant and variant.isascii() and variant.isalpha()
-            legal = token_weight_class(variant) == "legal_form"
-            if plain and legal and len(variant) >= _MISSPELT_LEGAL_MIN:
-                words.add(variant)
-    return tuple(sorted(words))
+    """One-word legal-form spellings of 7+ letters (text.orgforms)."""
+    return tuple(w for w in one_word_forms("legal_form") if len(w) >= _MISSPELT_LEGAL_MIN)
 
 
 @lru_cache(maxsize=300_000)

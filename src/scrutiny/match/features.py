@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from scrutiny.match import _text
 from scrutiny.match.forms import Form
 from scrutiny.match.index import EntityRecord
-from scrutiny.text.orgforms import token_weight_class
+from scrutiny.text.orgforms import one_word_forms, token_weight_class
 
 NAME_FEATURES = (
     "query_coverage",  # IDF-weighted share of the query's name parts matched
@@ -126,17 +126,8 @@ def _is_generic_word(token: str) -> bool:
 
 @cache
 def _company_words() -> tuple[str, ...]:
-    """One-word legal forms and generic words of data/text_orgforms.tsv, 5+ letters."""
-    words: set[str] = set()
-    text = files("scrutiny.data").joinpath("text_orgforms.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line or line.startswith("#") or line.startswith("variants\t"):
-            continue
-        for variant in line.split("\t")[0].split("|"):
-            plain = " " not in variant and variant.isascii() and variant.isalpha()
-            if plain and len(variant) >= _MISSPELT_MIN:
-                words.add(variant)
-    return tuple(sorted(words))
+    """One-word legal forms and generic words of 5+ letters (text.orgforms)."""
+    return tuple(w for w in one_word_forms() if len(w) >= _MISSPELT_MIN)
 
 
 def _is_patronymic(token: str) -> bool:

@@ -25,7 +25,7 @@ import pyarrow as pa
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import ids
-from scrutiny.match.forms import Form, decode_forms, encode_forms, index_keys, name_forms
+from scrutiny.match.forms import Form, encode_forms, index_keys, name_forms
 from scrutiny.model import Entity, EntityType, NameKind
 
 FORMAT_VERSION = 2  # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms)
@@ -320,9 +320,6 @@ class NameIndex:
         )
 
     # --- querying ------------------------------------------------------------------------
-
-    def forms_of(self, name_id: int) -> tuple[Form, ...]:
-        return decode_forms(self.name_forms_raw[name_id])
 
     @property
     def token_idf(self) -> dict[str, float]:

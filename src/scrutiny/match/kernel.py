@@ -5,13 +5,15 @@ for every candidate pair of a query at once, so that a query costs a few array o
 one compiled loop instead of a Python loop per pair:
 
 - `FormTable` holds every distinct list-name form of an index as integer arrays (token ids
-  into one vocabulary, each part's evidence weight, Korean key and legal-form ids), built once.
-- Per query, the Jaro-Winkler matrix of the query's tokens against the candidates' distinct
-  tokens comes from one `rapidfuzz.process.cdist` call, turned into part similarities with
-  the rules of `features._part_similarity`, vectorised.
-- `_pair_features` (numba) runs the greedy one-to-one alignment and the feature formulas of
-  `align` for every pair. It is written by hand because no library aligns name parts the way
-  the fitted model expects; numba compiles it (cached on disk after the first run).
+  into one vocabulary, each part's evidence weight, Korean key and legal-form word ids),
+  built once with the index.
+- Per query, `_gather` collects the candidates' distinct forms and tokens, one
+  `rapidfuzz.process.cdist` call gives the Jaro-Winkler matrix of the query's tokens against
+  those tokens, and `_features` turns it into part similarities (the rules of
+  `features._part_similarity`), runs the greedy one-to-one alignment and computes every
+  feature of `align` for every pair; `_select` picks each name's best pair. These three are
+  written by hand because no library aligns name parts the way the fitted model expects;
+  numba compiles them (cached on disk after the first run).
 
 Pairs where one side writes two parts joined that the other writes apart ("jong un" /
 "jongun") are handed to `align` itself: they need merged tokens, and they are rare.
@@ -43,7 +45,7 @@ from scrutiny.match.features import (
 from scrutiny.match.forms import Form, decode_forms
 
 N_NAME = len(NAME_FEATURES)
-_WEAK_AT = NAME_FEATURES.index("weak_alias")
+WEAK_AT = NAME_FEATURES.index("weak_alias")
 
 
 @dataclass
@@ -57,7 +59,6 @@ class FormTable:
     tok: np.ndarray  # int32 vocabulary id of each part
     weight: np.ndarray  # float64 evidence weight of each part (features.part_weights)
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
-    legal: np.ndarray  # int32 id of the form's legal-form set, 0 when it has none
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -70,8 +71,6 @@ class FormTable:
     tok_phon: np.ndarray  # int32 phonetic code id, -1 when none
     phon_ids: dict[str, int]
     korean_ids: dict[str, int]
-    legal_sets: list[frozenset[str]]
-    legal_ids: dict[frozenset[str], int]
 
     @classmethod
     def build(
@@ -91,12 +90,10 @@ class FormTable:
             name_off.append(len(name_form_list))
         vocab_ids: dict[str, int] = {}
         korean_ids: dict[str, int] = {}
-        legal_ids: dict[frozenset[str], int] = {frozenset(): 0}
         off = [0]
         tok: list[int] = []
         weight: list[float] = []
         korean: list[int] = []
-        legal: list[int] = []
         joined_off = [0]
         joined: list[int] = []
         legal_words: dict[str, int] = {}
@@ -115,7 +112,6 @@ class FormTable:
             korean.append(
                 korean_ids.setdefault(form.korean, len(korean_ids)) if form.korean else -1
             )
-            legal.append(legal_ids.setdefault(frozenset(form.legal), len(legal_ids)))
             joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
@@ -124,7 +120,6 @@ class FormTable:
         for t in vocab:
             code = _text.phonetic(t)
             tok_phon.append(phon_ids.setdefault(code, len(phon_ids)) if code else -1)
-        legal_sets = list(legal_ids)
         return cls(
             form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
@@ -133,7 +128,6 @@ class FormTable:
             tok=np.asarray(tok, np.int32),
             weight=np.asarray(weight, np.float64),
             korean=np.asarray(korean, np.int32),
-            legal=np.asarray(legal, np.int32),
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -146,8 +140,6 @@ class FormTable:
             tok_phon=np.asarray(tok_phon, np.int32),
             phon_ids=phon_ids,
             korean_ids=korean_ids,
-            legal_sets=legal_sets,
-            legal_ids=legal_ids,
         )
 
     def form(self, form_id: int) -> Form:
@@ -306,7 +298,7 @@ def score_names(
         form_mark,
         tok_mark,
     )
-    values, _ = score_gathered(table, query, form_ids, cols, c_off, c_col, c_w, idf, weights_of)
+    values = score_gathered(table, query, form_ids, cols, c_off, c_col, c_w, idf, weights_of)
     logit, best_form, best_q, best_values = _select(
         values, name_weights, weak_weight, names, table.name_off, position_col, form_ids, weak
     )
@@ -323,13 +315,13 @@ def score_gathered(
     c_w: np.ndarray,
     idf: Callable[[str], float],
     weights_of: Callable[[tuple[str, ...]], list[float]],
-) -> tuple[np.ndarray, np.ndarray]:
-    """(values (query forms, forms, N_NAME), merge flags) of the query x gathered forms."""
+) -> np.ndarray:
+    """Name feature values (query forms, gathered forms, N_NAME) of the query x the forms."""
     n_q, n_c = len(query.forms), len(form_ids)
     values = np.zeros((n_q, n_c, N_NAME))
     merge = np.zeros((n_q, n_c), np.bool_)
     if n_q == 0 or n_c == 0:
-        return values, merge
+        return values
     raw = process.cdist(
         query.tokens,
         [table.vocab[c] for c in cols.tolist()],
@@ -350,7 +342,7 @@ def score_gathered(
         for k, c in zip(*np.nonzero(merge), strict=True):
             form = table.form(int(form_ids[c]))
             values[k, c] = align(query.forms[k], form, idf, False, weights_of, query.typed).values
-    return values, merge
+    return values
 
 
 def score_forms(
@@ -369,17 +361,15 @@ def score_forms(
     form_ids = np.asarray(form_ids, np.int64)
     starts = table.off[form_ids]
     lengths = table.off[form_ids + 1] - starts
-    c_tok = table.tok[_ranges(starts, lengths)]
-    cols, c_col = np.unique(c_tok, return_inverse=True)
+    parts = _ranges(starts, lengths)
+    cols, c_col = np.unique(table.tok[parts], return_inverse=True)
     c_off = np.zeros(len(form_ids) + 1, np.int64)
     np.cumsum(lengths, out=c_off[1:])
     query = prepare_query(table, query_forms, weights_of, typed)
-    c_w = table.weight[_ranges(starts, lengths)]
-    values, _ = score_gathered(
-        table, query, form_ids, cols.astype(np.int64), c_off, c_col.astype(np.int64), c_w, idf,
-        weights_of,
+    return score_gathered(
+        table, query, form_ids, cols.astype(np.int64), c_off, c_col.astype(np.int64),
+        table.weight[parts], idf, weights_of,
     )  # fmt: skip
-    return values
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -702,22 +692,5 @@ def _select(
             best_form[s] = form_ids[best_c]
             best_q[s] = col_q[best_c]
             best_values[s] = values[col_q[best_c], best_c]
-            best_values[s, _WEAK_AT] = 1.0 if weak[s] else 0.0
+            best_values[s, WEAK_AT] = 1.0 if weak[s] else 0.0
     return logit, best_form, best_q, best_values
-
-
-@numba.njit(cache=True, nogil=True)
-def segment_argmax(values: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Max and first argmax (index into `values`) of each segment values[off[i]:off[i+1]].
-
-    Empty segments give -inf and -1.
-    """
-    n = len(off) - 1
-    best = np.full(n, -np.inf)
-    arg = np.full(n, -1, np.int64)
-    for s in range(n):
-        for i in range(off[s], off[s + 1]):
-            if values[i] > best[s] or arg[s] < 0:
-                best[s] = values[i]
-                arg[s] = i
-    return best, arg

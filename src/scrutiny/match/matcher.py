@@ -16,7 +16,6 @@ from scrutiny.match.explain import explain
 from scrutiny.match.features import (
     ENTITY_FEATURES,
     NAME_FEATURES,
-    NameAlignment,
     align,
     commonness,
     entity_features,
@@ -32,7 +31,7 @@ CANDIDATE_NAMES = 48  # names retrieved per query before scoring
 RETRIEVAL_FLOOR = 0.3
 _WEIGHTS_CACHE = 400_000  # name-part tuples whose weights are kept between queries
 _WEAK = KIND_CODES[NameKind.WEAK_ALIAS]
-_WEAK_AT = NAME_FEATURES.index("weak_alias")
+_WEAK_AT = kernel.WEAK_AT
 _NO_EXTRA = [0.0] * len(ENTITY_FEATURES)  # a query with only a name
 _TYPED = (EntityType.ORGANIZATION, EntityType.VESSEL)  # see features.align(typed=...)
 
@@ -43,8 +42,7 @@ class _Best:
     name_id: int | None
     query_form: Form | None
     list_form: Form | None
-    alignment: NameAlignment | None
-    name_values: list[float] | None = None
+    name_values: list[float] | None = None  # name features of that pair, weak flag set
 
 
 _Result = tuple[float, int, tuple[int, int], list[float], str | None]
@@ -77,7 +75,7 @@ class Matcher:
         n = len(NAME_FEATURES)
         self._name_w = self.model.weights[:n]
         self._extra_w = self.model.weights[n:]
-        self._cut_logits: dict[float, float] = {}
+        self._extra_by_name = dict(zip(ENTITY_FEATURES, self._extra_w, strict=True))
         self._weak_w = self._name_w[_WEAK_AT]
         # Name logits are computed without the weak flag, which is added per name.
         self._name_w_plain = np.asarray(
@@ -89,7 +87,7 @@ class Matcher:
         )
         commonness("")  # loads the word table now rather than inside the first query
         # The index is millions of long-lived objects; left in the collector's generations,
-        # every full collection re-scans them (cold queries ran 30% slower). Freezing moves
+        # every full collection re-scans them while queries run. Freezing moves
         # what exists now out of the cyclic collector's reach (reference counting still
         # frees it); see gc.freeze.
         gc.freeze()
@@ -178,7 +176,11 @@ class Matcher:
         counts = [len(group) for group in by_entity.values()]
         off = np.zeros(len(counts) + 1, np.int64)
         np.cumsum(counts, out=off[1:])
-        entity_logit = kernel.segment_argmax(scored.name_logit, off)[0]
+        # Best name per entity; an entity found by identifier may have no indexed name.
+        entity_logit = np.full(len(counts), -np.inf)
+        filled = np.asarray(counts) > 0
+        if filled.any():
+            entity_logit[filled] = np.maximum.reduceat(scored.name_logit, off[:-1][filled])
         bias = self.model.bias
         to_score = self.model.probability_of_logit
         rows = list(by_entity)
@@ -186,7 +188,8 @@ class Matcher:
         if cutoff > 0.0:
             # Only entities whose name score, with the best the query's other facts could
             # add, reaches the cutoff are scored in full (and those sharing an identifier).
-            reach = bias + entity_logit + self._extra_bound(query) >= self._logit_of(cutoff)
+            cut = self.model.cutoff_logit(cutoff) - 1e-9  # float slack
+            reach = bias + entity_logit + self._extra_bound(query) >= cut
             chosen = np.flatnonzero(reach).tolist()
             if id_matches:
                 chosen = sorted(set(chosen) | {i for i, r in enumerate(rows) if r in id_matches})
@@ -213,7 +216,7 @@ class Matcher:
 
     def _extra_bound(self, query: CheckedQuery) -> float:
         """The most a query's facts other than its name can add to the logit."""
-        w = dict(zip(ENTITY_FEATURES, self._extra_w, strict=True))
+        w = self._extra_by_name
         bound = 0.0
         if query.birth_date:
             # An exact date match needs a full date on the query's side (features.dob_relation).
@@ -227,21 +230,6 @@ class Matcher:
         # positive one is still counted so the bound stays a bound).
         bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f)
         return bound
-
-    def _logit_of(self, score: float) -> float:
-        """The smallest logit whose score reaches `score` (minus float slack), cached."""
-        found = self._cut_logits.get(score)
-        if found is None:
-            to_score = self.model.probability_of_logit
-            lo, hi = -60.0, 60.0  # the score map is monotone: bisection
-            for _ in range(80):
-                mid = (lo + hi) / 2
-                if to_score(mid) >= score:
-                    hi = mid
-                else:
-                    lo = mid
-            found = self._cut_logits[score] = lo - 1e-9
-        return found
 
     def _best_names(self, forms: tuple[Form, ...], names: list[int], typed: bool) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
@@ -262,7 +250,7 @@ class Matcher:
 
     def _pick(self, scored: _Scored | None, at: int, count: int) -> _Best:
         """The best of names[at:at + count] (the first of equals)."""
-        none = _Best(float("-inf"), None, None, None, None)
+        none = _Best(float("-inf"), None, None, None)
         if scored is None or count == 0:
             return none
         logits = scored.scores.name_logit[at : at + count]
@@ -275,7 +263,6 @@ class Matcher:
             int(scored.names[i]),
             scored.forms[int(scored.scores.best_q[i])],
             self.forms.form(form_id),
-            None,
             scored.scores.best_values[i].tolist(),
         )
 
@@ -415,11 +402,11 @@ def compare_with(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
     forms = name_forms(checked.name) if checked.name else ()
+    typed = checked.schema in _TYPED
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
         for list_form in name_forms(text):
             for query_form in forms:
-                typed = checked.schema in _TYPED
                 alignment = align(query_form, list_form, idf, False, None, typed)
                 logit = model.logit(alignment.values + extra)
                 if logit > best[0]:

@@ -195,10 +195,6 @@ class ScoreModel:
     def logit(self, values: list[float]) -> float:
         return self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True))
 
-    def name_logit(self, name_values: list[float]) -> float:
-        """The logit's name part alone (to pick an entity's best-matching name)."""
-        return sum(w * x for w, x in zip(self.weights, name_values, strict=False))
-
     def probability(self, values: list[float]) -> float:
         return self.probability_of_logit(self.logit(values))
 

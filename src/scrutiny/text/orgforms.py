@@ -67,6 +67,22 @@ def token_weight_class(token: str) -> WeightClass | None:
     return entry[1] if entry else None
 
 
+@cache
+def one_word_forms(weight_class: WeightClass | None = None) -> tuple[str, ...]:
+    """Every one-word Latin legal form / generic word as written in the table (sorted), or
+    only those of `weight_class`: the words a misspelling can be checked against."""
+    return tuple(
+        sorted(
+            key[0]
+            for key, (_, cls) in _forms().phrases.items()
+            if len(key) == 1
+            and key[0].isascii()
+            and key[0].isalpha()
+            and (weight_class is None or cls == weight_class)
+        )
+    )
+
+
 def canonical_form(token: str) -> str | None:
     """Canonical spelling of a one-token legal form or generic word (limited → ltd), or None."""
     entry = _forms().phrases.get((token,))
