@@ -113,6 +113,11 @@ def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     # A real name one letter from a short legal word stays a name part.
     assert forms_of("LIMITED LIABILITY COMPANY STORK")[0].core == ("stork",)
     assert "associated" in forms_of("GREEN PINE ASSOCIATED CORPORATOIN")[0].core
+    # Words of multi-word forms are corrected only where they then complete the form.
+    assert forms_of("PUBLIC JOINT STOC COMPANY OTKRITIE")[0].core == ("otkritie",)
+    assert forms_of("LIMITED LIABILTY COMPANY AKROL")[0].legal == ("llc",)
+    assert forms_of("sociead anónima pública Peleng")[0].core == ("publica", "peleng")
+    assert forms_of("Hong Kong Stok Ltd")[0].core == ("hong", "kong", "stok")
 
 
 def test_patronymics_and_common_words_weigh_less() -> None:

@@ -12,13 +12,21 @@ from functools import cache, lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from scrutiny.text.chinese import pinyin_syllables
 from scrutiny.text.korean import korean_key as _korean_key
+from scrutiny.text.korean import syllables as _korean_syllables
 from scrutiny.text.normalize import detect_script, tokenize_name
-from scrutiny.text.orgforms import one_word_forms, split_legal_forms, token_weight_class
+from scrutiny.text.orgforms import (
+    legal_phrase_words,
+    one_word_forms,
+    split_legal_forms,
+    token_weight_class,
+)
 from scrutiny.text.phonetic import phonetic_key
 from scrutiny.text.translit import latin_forms as _latin_forms
 
 _MISSPELT_LEGAL_MIN = 7
+_MISSPELT_PHRASE_MIN = 4
 
 
 @lru_cache(maxsize=200_000)
@@ -58,6 +66,18 @@ def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     core, legal = split_legal_forms(list(fixed))
     if not legal:  # nothing was a legal form: keep the tokens as written
         core, legal = split_legal_forms(list(tokens))
+        fixed = tokens
+    # Words of multi-word forms (joint STOCK company, limited LIABILITY company, sociedad
+    # ANONIMA) misspelt by one edit: corrected only when the corrected words then leave the
+    # core inside a legal form, so "LLC STORK" keeps its stork.
+    phrased = tuple(_phrase_spelling(t) for t in fixed)
+    if phrased != fixed:
+        core2, _ = split_legal_forms(list(phrased))
+        left = set(core2)  # a corrected word still in the core was not a legal form's
+        phrased = tuple(b if a == b or a in left else a for a, b in zip(phrased, fixed, strict=True))
+        core2, legal2 = split_legal_forms(list(phrased))
+        if phrased != fixed and len(core2) < len(core):
+            core, legal = core2, legal2
     return tuple(core), tuple(legal)
 
 
@@ -67,6 +87,25 @@ def _legal_spelling(token: str) -> str:
         return token
     found = process.extractOne(token, _legal_words(), scorer=OSA.distance, score_cutoff=1)
     return found[0] if found is not None else token
+
+
+@lru_cache(maxsize=200_000)
+def _phrase_spelling(token: str) -> str:
+    if len(token) < _MISSPELT_PHRASE_MIN or not token.isalpha() or token_weight_class(token):
+        return token
+    words = _phrase_words()
+    if token in words:
+        return token
+    found = process.extractOne(token, words, scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found is not None else token
+
+
+@cache
+def _phrase_words() -> frozenset[str]:
+    """Latin words of 4+ letters inside multi-word legal forms (text.orgforms)."""
+    return frozenset(
+        w for w in legal_phrase_words() if len(w) >= _MISSPELT_PHRASE_MIN and w.isascii()
+    )
 
 
 @cache
@@ -79,3 +118,13 @@ def _legal_words() -> tuple[str, ...]:
 def phonetic(token: str) -> str:
     """Phonetic key of one token ('' when the token has none)."""
     return phonetic_key(token) or ""
+
+
+@lru_cache(maxsize=100_000)
+def is_syllable(token: str) -> bool:
+    """One Korean or Mandarin syllable (chol, yong, bing, hsin): the name parts for which a
+    letter more or less is another name (Cho / Chol, Bin / Bing), not a typo."""
+    if token in pinyin_syllables():
+        return True
+    found = _korean_syllables(token)
+    return found is not None and len(found) == 1

@@ -43,6 +43,7 @@ NAME_FEATURES = (
     "single_exact",  # a one-part query equal to a one-part name (Ian, John, Denise)
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
     "single_exact_typed",  # single_exact where the query says it is an organization or vessel
+    "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -60,6 +61,7 @@ _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name part
 _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
+_DROPPED_JW = 0.925  # (1 + 3/4 + 1) / 3 with a shared first letter's Winkler boost
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -87,7 +89,7 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0  # numbers in names (vessel "No. 2", "7") must match exactly
-    if min(len(a), len(b)) <= _SHORT_PART:
+    if min(len(a), len(b)) <= _SHORT_PART and not _dropped_letter(a, b, raw):
         # One letter apart is another name for syllables (jun/jin, fei/wei, ali/ari); the
         # spelling variants that matter (Ri/Li, Pak/Bak) are equal through the Korean key.
         return 0.0
@@ -96,6 +98,18 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         if code and code == _text.phonetic(b):
             raw = 0.9
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+
+
+def _dropped_letter(a: str, b: str, raw: float) -> bool:
+    """A four-letter word typed with one letter left out (AMIN / AMN, POST / POS, Yuri / Yur).
+
+    Jaro-Winkler of 3 against 4 letters reaches `_DROPPED_JW` only when all three letters match
+    in order with the first letter shared; four-letter Korean and Mandarin syllables (Chol /
+    Cho, Bing / Bin) are other names, not typos.
+    """
+    if sorted((len(a), len(b))) != [3, 4] or raw < _DROPPED_JW:
+        return False
+    return not _text.is_syllable(a if len(a) == 4 else b)
 
 
 @cache
@@ -304,6 +318,7 @@ def align(
         1.0 if exact and len(query.core) == 1 else 0.0,
         common,
         1.0 if typed and exact and len(query.core) == 1 else 0.0,
+        1.0 if len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim) else 0.0,
     ]
     for i, part in enumerate(q):
         if i not in used_q:

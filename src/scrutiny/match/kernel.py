@@ -36,6 +36,7 @@ from scrutiny.match import _text
 from scrutiny.match.features import (
     _PHONETIC_MIN_RAW,
     _SHORT_PART,
+    _DROPPED_JW,
     _SIM_FLOOR,
     _STRONG_SIM,
     NAME_FEATURES,
@@ -69,6 +70,7 @@ class FormTable:
     tok_len: np.ndarray  # int64 letters of each vocabulary token
     tok_digit: np.ndarray  # bool
     tok_phon: np.ndarray  # int32 phonetic code id, -1 when none
+    tok_syl: np.ndarray  # bool: a four-letter Korean or Mandarin syllable (_text.is_syllable)
     phon_ids: dict[str, int]
     korean_ids: dict[str, int]
 
@@ -138,6 +140,9 @@ class FormTable:
             tok_len=np.fromiter((len(t) for t in vocab), np.int64, len(vocab)),
             tok_digit=np.fromiter((t.isdigit() for t in vocab), bool, len(vocab)),
             tok_phon=np.asarray(tok_phon, np.int32),
+            tok_syl=np.fromiter(
+                (len(t) == 4 and _text.is_syllable(t) for t in vocab), bool, len(vocab)
+            ),
             phon_ids=phon_ids,
             korean_ids=korean_ids,
         )
@@ -162,6 +167,7 @@ class QueryForms:
     length: np.ndarray  # int64 letters of each row
     digit: np.ndarray  # bool per row
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
+    syl: np.ndarray  # bool per row: a four-letter syllable (FormTable.tok_syl)
     common: np.ndarray  # float64 features.commonness of each row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
@@ -226,6 +232,7 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
+        syl=np.asarray([len(t) == 4 and _text.is_syllable(t) for t in tokens], np.bool_),
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
@@ -329,11 +336,11 @@ def score_gathered(
     ).astype(np.float64)
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
-        query.common,
+        query.syl, query.common,
         query.korean, query.has_korean, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
-        table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.korean,
+        table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl, table.korean,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, query.typed, values, merge,
     )  # fmt: skip
@@ -452,6 +459,7 @@ def _features(
     q_len: np.ndarray,
     q_digit: np.ndarray,
     q_phon: np.ndarray,
+    q_syl: np.ndarray,
     q_common: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
@@ -471,6 +479,7 @@ def _features(
     tok_len: np.ndarray,
     tok_digit: np.ndarray,
     tok_phon: np.ndarray,
+    tok_syl: np.ndarray,
     form_korean: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
@@ -493,7 +502,18 @@ def _features(
             if q_vid[r] == t:
                 sim[r, u] = 1.0
                 continue
-            if q_digit[r] or tok_digit[t] or min(q_len[r], tok_len[t]) <= _SHORT_PART:
+            if q_digit[r] or tok_digit[t]:
+                sim[r, u] = 0.0
+                continue
+            lo = min(q_len[r], tok_len[t])
+            if lo <= _SHORT_PART and not (
+                # features._dropped_letter: 3 against 4 letters, not a 4-letter syllable
+                lo == 3
+                and max(q_len[r], tok_len[t]) == 4
+                and x >= _DROPPED_JW
+                and not q_syl[r]
+                and not tok_syl[t]
+            ):
                 sim[r, u] = 0.0
                 continue
             if _PHONETIC_MIN_RAW <= x < 0.9 and q_phon[r] >= 0 and q_phon[r] == tok_phon[t]:
@@ -643,6 +663,11 @@ def _features(
             row[16] = 1.0 if exact and single[k] else 0.0
             row[17] = common if common <= 1.0 else 0.0
             row[18] = 1.0 if typed and exact and single[k] else 0.0
+            contained = nq >= 2 and nc > nq
+            for i in range(nq):
+                if q_sim[i] != 1.0:
+                    contained = False
+            row[19] = 1.0 if contained else 0.0
 
 
 @numba.njit(cache=True, nogil=True)

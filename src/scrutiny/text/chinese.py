@@ -129,6 +129,12 @@ def _mandarin_forms(text: str) -> list[str]:
     return [f for f in forms if f.strip()]
 
 
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin and Wade-Giles syllable of the reading table (bing, ming, hsing)."""
+    return frozenset(_clean(r) for pair in _char_readings().values() for r in pair if r)
+
+
 def sino_korean(text: str) -> str:
     """Hangul reading of Han characters (金正恩 → 금정은; unknown characters kept)."""
     table = _hanja_readings()

@@ -83,6 +83,17 @@ def one_word_forms(weight_class: WeightClass | None = None) -> tuple[str, ...]:
     )
 
 
+def legal_phrase_words() -> frozenset[str]:
+    """Every alphabetic word of a multi-word legal form (joint, stock, liability, anonima ...)."""
+    return frozenset(
+        word
+        for key, (_, cls) in _forms().phrases.items()
+        if len(key) > 1 and cls == "legal_form"
+        for word in key
+        if word.isalpha()
+    )
+
+
 def canonical_form(token: str) -> str | None:
     """Canonical spelling of a one-token legal form or generic word (limited → ltd), or None."""
     entry = _forms().phrases.get((token,))
