@@ -149,3 +149,16 @@ def test_vessel_match_only_when_both_are_vessels() -> None:
     assert entity_features(record("Vessel"), None, (), None, "Vessel")[at] == 1.0
     assert entity_features(record("Vessel"), None, (), None, None)[at] == 0.0
     assert entity_features(record("Organization"), None, (), None, "Vessel")[at] == 0.0
+
+
+def test_short_parts_one_typo_apart_match_unless_both_are_syllables() -> None:
+    from scrutiny.match.features import short_typo
+
+    assert short_typo("amn", "amin") and short_typo("chl", "chol") and short_typo("sj", "su")
+    assert short_typo("kmi", "kim")  # adjacent letters swapped
+    # Korean and Mandarin syllables a letter apart are other names.
+    assert not short_typo("cho", "chol") and not short_typo("bin", "bing")
+    assert not short_typo("su", "si")
+    assert not short_typo("mn", "amn")  # the first letter is kept by whoever types
+    assert not short_typo("amn", "amino")  # longer words go through Jaro-Winkler
+    assert _values("AMN INDUSTRIAL COMPLEX", "AMIN INDUSTRIAL COMPLEX")["query_coverage"] > 0.8

@@ -38,6 +38,9 @@ HARD_QUERIES = [
     "Владимир Путин",
     "Osama bin Laden",
     "Mohammed Mohammed",
+    "KIM, Min Chl",  # short parts one typo away (features.short_typo) ...
+    "Ri Chong Cho",  # ... and syllables one letter away, which are other names
+    "Amn Industrial Cmplex Sj",
     "X",
 ]
 

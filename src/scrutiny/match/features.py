@@ -61,7 +61,7 @@ _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name part
 _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
-_DROPPED_JW = 0.925  # (1 + 3/4 + 1) / 3 with a shared first letter's Winkler boost
+_SHORT_TYPO_SIM = 0.75  # a short part one typo from the other (short_typo)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -89,10 +89,10 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0  # numbers in names (vessel "No. 2", "7") must match exactly
-    if min(len(a), len(b)) <= _SHORT_PART and not _dropped_letter(a, b, raw):
-        # One letter apart is another name for syllables (jun/jin, fei/wei, ali/ari); the
+    if min(len(a), len(b)) <= _SHORT_PART:
+        # One letter apart is another name for syllables (jun/jin, fei/wei, cho/chol); the
         # spelling variants that matter (Ri/Li, Pak/Bak) are equal through the Korean key.
-        return 0.0
+        return _SHORT_TYPO_SIM if short_typo(a, b) else 0.0
     if _PHONETIC_MIN_RAW <= raw < 0.9:
         code = _text.phonetic(a)
         if code and code == _text.phonetic(b):
@@ -100,16 +100,20 @@ def _part_similarity(a: str, b: str, raw: float) -> float:
     return max(0.0, (raw - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
 
 
-def _dropped_letter(a: str, b: str, raw: float) -> bool:
-    """A four-letter word typed with one letter left out (AMIN / AMN, POST / POS, Yuri / Yur).
+def short_typo(a: str, b: str) -> bool:
+    """Two short parts one typo apart: AMIN / AMN, POST / POS, Chol / Chl, Su / Sj.
 
-    Jaro-Winkler of 3 against 4 letters reaches `_DROPPED_JW` only when all three letters match
-    in order with the first letter shared; four-letter Korean and Mandarin syllables (Chol /
-    Cho, Bing / Bin) are other names, not typos.
+    One edit (optimal string alignment) after the same first letter, at most 4 letters, and
+    not two syllables: between two Korean or Mandarin syllables (Cho / Chol, Bin / Bing, Su /
+    Si) one letter is another name, so only a part that is no syllable can be a typo.
+    Jaro-Winkler cannot tell these apart on two or three letters. (`kernel._short_typo` is the
+    same test on code points.)
     """
-    if sorted((len(a), len(b))) != [3, 4] or raw < _DROPPED_JW:
+    if max(len(a), len(b)) > _SHORT_PART + 1 or min(len(a), len(b)) < 2 or a[0] != b[0]:
         return False
-    return not _text.is_syllable(a if len(a) == 4 else b)
+    if OSA.distance(a, b, score_cutoff=1) != 1:
+        return False
+    return not (_text.is_syllable(a) and _text.is_syllable(b))
 
 
 @cache

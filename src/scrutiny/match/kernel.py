@@ -36,7 +36,7 @@ from scrutiny.match import _text
 from scrutiny.match.features import (
     _PHONETIC_MIN_RAW,
     _SHORT_PART,
-    _DROPPED_JW,
+    _SHORT_TYPO_SIM,
     _SIM_FLOOR,
     _STRONG_SIM,
     NAME_FEATURES,
@@ -70,7 +70,8 @@ class FormTable:
     tok_len: np.ndarray  # int64 letters of each vocabulary token
     tok_digit: np.ndarray  # bool
     tok_phon: np.ndarray  # int32 phonetic code id, -1 when none
-    tok_syl: np.ndarray  # bool: a four-letter Korean or Mandarin syllable (_text.is_syllable)
+    tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
+    tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     phon_ids: dict[str, int]
     korean_ids: dict[str, int]
 
@@ -141,8 +142,11 @@ class FormTable:
             tok_digit=np.fromiter((t.isdigit() for t in vocab), bool, len(vocab)),
             tok_phon=np.asarray(tok_phon, np.int32),
             tok_syl=np.fromiter(
-                (len(t) == 4 and _text.is_syllable(t) for t in vocab), bool, len(vocab)
+                (len(t) <= _SHORT_PART + 1 and _text.is_syllable(t) for t in vocab),
+                bool,
+                len(vocab),
             ),
+            tok_chars=_short_chars(vocab),
             phon_ids=phon_ids,
             korean_ids=korean_ids,
         )
@@ -167,7 +171,8 @@ class QueryForms:
     length: np.ndarray  # int64 letters of each row
     digit: np.ndarray  # bool per row
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
-    syl: np.ndarray  # bool per row: a four-letter syllable (FormTable.tok_syl)
+    syl: np.ndarray  # bool per row: a short syllable (FormTable.tok_syl)
+    chars: np.ndarray  # int32 (rows, 4): FormTable.tok_chars of each row
     common: np.ndarray  # float64 features.commonness of each row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
@@ -232,7 +237,10 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
-        syl=np.asarray([len(t) == 4 and _text.is_syllable(t) for t in tokens], np.bool_),
+        syl=np.asarray(
+            [len(t) <= _SHORT_PART + 1 and _text.is_syllable(t) for t in tokens], np.bool_
+        ),
+        chars=_short_chars(tokens),
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
@@ -336,11 +344,12 @@ def score_gathered(
     ).astype(np.float64)
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
-        query.syl, query.common,
+        query.syl, query.chars, query.common,
         query.korean, query.has_korean, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
-        table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl, table.korean,
+        table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
+        table.tok_chars, table.korean,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, query.typed, values, merge,
     )  # fmt: skip
@@ -450,6 +459,51 @@ def _gather(
     return form_ids, position_col, cols, c_off, c_col, c_w
 
 
+def _short_chars(tokens: Sequence[str]) -> np.ndarray:
+    """Code points of every token of at most 4 letters (the parts `_short_typo` compares)."""
+    out = np.zeros((len(tokens), _SHORT_PART + 1), np.int32)
+    for i, t in enumerate(tokens):
+        if len(t) <= _SHORT_PART + 1:
+            out[i, : len(t)] = [ord(ch) for ch in t]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _short_typo(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> bool:
+    """features.short_typo without the syllable test: both parts of 2-4 letters, the same
+    first letter, and one substitution, insertion, deletion or adjacent transposition apart."""
+    if la > _SHORT_PART + 1 or lb > _SHORT_PART + 1 or la < 2 or lb < 2 or a[0] != b[0]:
+        return False
+    if la == lb:
+        diff = 0
+        first = -1
+        for i in range(la):
+            if a[i] != b[i]:
+                diff += 1
+                if first < 0:
+                    first = i
+        if diff == 1:
+            return True
+        return (
+            diff == 2
+            and first + 1 < la
+            and a[first] == b[first + 1]
+            and a[first + 1] == b[first]
+        )
+    if la == lb + 1:
+        a, b, la, lb = b, a, lb, la
+    if lb != la + 1:
+        return False
+    # b is a with one letter more: skip one letter of b once.
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    for j in range(i, la):
+        if a[j] != b[j + 1]:
+            return False
+    return True
+
+
 @numba.njit(cache=True, nogil=True)
 def _features(
     q_off: np.ndarray,
@@ -460,6 +514,7 @@ def _features(
     q_digit: np.ndarray,
     q_phon: np.ndarray,
     q_syl: np.ndarray,
+    q_chars: np.ndarray,
     q_common: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
@@ -480,6 +535,7 @@ def _features(
     tok_digit: np.ndarray,
     tok_phon: np.ndarray,
     tok_syl: np.ndarray,
+    tok_chars: np.ndarray,
     form_korean: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
@@ -505,16 +561,11 @@ def _features(
             if q_digit[r] or tok_digit[t]:
                 sim[r, u] = 0.0
                 continue
-            lo = min(q_len[r], tok_len[t])
-            if lo <= _SHORT_PART and not (
-                # features._dropped_letter: 3 against 4 letters, not a 4-letter syllable
-                lo == 3
-                and max(q_len[r], tok_len[t]) == 4
-                and x >= _DROPPED_JW
-                and not q_syl[r]
-                and not tok_syl[t]
-            ):
-                sim[r, u] = 0.0
+            if min(q_len[r], tok_len[t]) <= _SHORT_PART:
+                typo = (not (q_syl[r] and tok_syl[t])) and _short_typo(
+                    q_chars[r], q_len[r], tok_chars[t], tok_len[t]
+                )
+                sim[r, u] = _SHORT_TYPO_SIM if typo else 0.0
                 continue
             if _PHONETIC_MIN_RAW <= x < 0.9 and q_phon[r] >= 0 and q_phon[r] == tok_phon[t]:
                 x = 0.9
