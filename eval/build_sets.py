@@ -31,6 +31,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 from anyascii import anyascii
@@ -39,6 +40,7 @@ from rapidfuzz import fuzz, process
 from eval import variants
 from eval.lists import DEFAULT_LISTS, OUT, load_all_entities
 from eval.split import split_name
+from scrutiny.match.calibrate import ARAB_COUNTRIES, FAKER_COUNTRY
 from scrutiny.model import Entity, EntityType, IdKind, Name, NameKind
 
 SEED = 20240503
@@ -469,20 +471,30 @@ def negative_pairs(
 def faker_names(
     count_per_locale: int, seed: int, *, company_share: float
 ) -> Iterator[dict[str, str]]:
-    """Customer-like names from Faker, `count_per_locale` in each locale, seeded."""
+    """Customer-like records from Faker, `count_per_locale` in each locale, seeded.
+
+    Each has a name, and as a customer file has them, a country (the locale's) and, for
+    persons, a date of birth (age 18-85). The facts are drawn from a generator of their own,
+    so the names are the same with or without them.
+    """
     from faker import Faker
 
     for locale in FAKER_LOCALES:
         fake = Faker(locale)
         fake.seed_instance(seed)
         rng = random.Random(f"{seed}:{locale}")
+        facts = random.Random(f"{seed}:{locale}:facts")
         for i in range(count_per_locale):
+            country = FAKER_COUNTRY.get(locale) or facts.choice(ARAB_COUNTRIES)
+            born = _date_of_birth(facts)
             if rng.random() < company_share:
                 yield {
                     "id": f"faker:{locale}:{i}",
                     "name": fake.company(),
                     "schema": "organization",
                     "locale": locale,
+                    "birth_date": "",
+                    "countries": country,
                 }
             else:
                 # name_nonbinary etc. include prefixes; first+last is what a customer file holds.
@@ -494,7 +506,16 @@ def faker_names(
                     "name": name,
                     "schema": "person",
                     "locale": locale,
+                    "birth_date": born,
+                    "countries": country,
                 }
+
+
+def _date_of_birth(rng: random.Random) -> str:
+    """An ISO date of birth of someone aged 18 to 85 on the day the lists were taken (2026)."""
+    year = 2026 - rng.randint(18, 85)
+    day = rng.randint(1, 365 if year % 4 else 366)
+    return (date(year, 1, 1) + timedelta(days=day - 1)).isoformat()
 
 
 def clean_pairs(blocks: NameBlocks, seed: int, count_per_locale: int) -> list[dict[str, str]]:
@@ -612,7 +633,9 @@ def build(
     OUT.mkdir(parents=True, exist_ok=True)
     _write_csv(OUT / "pairs.csv", pairs, PAIR_FIELDS)
     clean = list(faker_names(clean_per_locale, seed + 1, company_share=0.2))
-    _write_csv(OUT / "clean_names.csv", clean, ("id", "name", "schema", "locale"))
+    _write_csv(
+        OUT / "clean_names.csv", clean, ("id", "name", "schema", "locale", "birth_date", "countries")
+    )
     queries = e2e_queries(designees, random.Random(seed + 2), e2e_limit)
     _write_csv(OUT / "e2e_queries.csv", queries, queries[0].keys() if queries else ["query_id"])
     test_ids = sorted(i for d in designees if d.split == "test" for i in d.entity_ids)

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--misses", type=Path, default=build_sets.OUT / "train_misses.tsv")
+    parser.add_argument("--alerts", type=Path, default=build_sets.OUT / "train_clean_alerts.tsv")
     parser.add_argument(
         "--clean-per-locale", type=int, default=300, help="Faker names per locale (seed 99)"
     )
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(misses)} misses -> {args.misses}")
     # Clean customer names drawn with a seed of their own (eval's clean set uses another).
     alerts = namesakes = names = 0
+    alerted = []
     for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2):
         names += 1
         hits = matcher.screen(Query(row["name"], schema=row["schema"]))
@@ -88,8 +90,30 @@ def main(argv: list[str] | None = None) -> int:
             alerts += 1
             contributions = hits[0].explanation.get("contributions", {})
             # A namesake: the whole (multi-part) name is a listed name.
-            namesakes += "exact" in contributions and "single_part" not in contributions
+            namesake = "exact" in contributions and "single_part" not in contributions
+            namesakes += namesake
+            top = hits[0]
+            alerted.append(
+                [row["locale"], row["schema"], row["name"], "namesake" if namesake else "",
+                 f"{top.score:.3f}", str(top.explanation.get("matched_name")), str(contributions)]
+            )  # fmt: skip
+    args.alerts.write_text("\n".join("\t".join(a) for a in alerted) + "\n", encoding="utf-8")
     print(f"clean Faker names (seed 99): {alerts} of {names} alert, {namesakes} of them namesakes")
+    records = sum(
+        bool(
+            matcher.screen(
+                Query(
+                    row["name"],
+                    schema=row["schema"],
+                    birth_date=row["birth_date"] or None,
+                    countries=[c for c in row["countries"].split("|") if c],
+                )
+            )
+        )
+        for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2)
+    )
+    print(f"the same as customer records (date of birth, country): {records} of {names} alert")
+    print(f"alerts -> {args.alerts}")
     return 0
 
 

@@ -89,6 +89,13 @@ _FAKER_LOCALES = (
     "pt_BR",
     "ja_JP",
 )
+# The country a customer of each Faker locale gives; ar_AA, Arabic of no one country, draws
+# one of the Arab League's members per name.
+FAKER_COUNTRY = {
+    "en_US": "US", "en_GB": "GB", "de_DE": "DE", "fr_FR": "FR", "es_ES": "ES", "ru_RU": "RU",
+    "ko_KR": "KR", "zh_CN": "CN", "tr_TR": "TR", "it_IT": "IT", "pt_BR": "BR", "ja_JP": "JP",
+}  # fmt: skip
+ARAB_COUNTRIES = ("AE", "SA", "EG", "JO", "LB", "IQ", "SY", "MA", "DZ", "TN", "KW", "QA", "OM")
 MAX_CLEAN_ALERT_RATE = 0.001
 CLEAN_PAIR_WEIGHT = 20.0
 CALIBRATION_FOLDS = 5
@@ -258,14 +265,19 @@ def _clean_queries(
         fake.seed_instance(rng.randrange(1 << 30))
         for i in range(per_locale):
             roll = i % 5
+            # Customers give a date of birth and a country as often as the designee queries
+            # do (`_with_facts`): otherwise agreement on them would only ever be seen on true
+            # pairs, and a namesake born the same year in the same country would look certain.
+            country = FAKER_COUNTRY.get(locale) or rng.choice(ARAB_COUNTRIES)
+            countries = (country,) if rng.random() < 0.3 else ()
             if roll < 3:
-                query = Query(
-                    fake.name(),
-                    schema="person",
-                    birth_date=fake.date_of_birth().isoformat() if roll == 0 else None,
-                )
+                dob = None
+                if rng.random() < 0.5:
+                    full = fake.date_of_birth(minimum_age=18, maximum_age=85).isoformat()
+                    dob = full if rng.random() < 0.5 else full[:4]
+                query = Query(fake.name(), schema="person", birth_date=dob, countries=countries)
             elif roll == 3:
-                query = Query(fake.company(), schema="organization")
+                query = Query(fake.company(), schema="organization", countries=countries)
             else:
                 query = Query(fake.last_name() if i % 2 else fake.first_name())
             checked = _checked(query)

@@ -156,6 +156,19 @@ def _deletion_keys(token: str) -> set[str]:
     return {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
 
 
+# The shortest name part the matcher reads as a typo of another (features.short_typo: AMN for
+# AMIN, Sj for Su); parts of under TYPO_MIN_LEN letters only so with the same first letter.
+_SHORTEST = 2
+
+
+def _one_typo(token: str, other: str) -> bool:
+    if OSA.distance(token, other, score_cutoff=1) > 1:
+        return False
+    if min(len(token), len(other)) < TYPO_MIN_LEN:
+        return max(len(token), len(other)) <= TYPO_MIN_LEN and token[0] == other[0]
+    return True
+
+
 class _DeltaFilter:
     """Whether the delta index may alert on a record (see the module docstring)."""
 
@@ -165,7 +178,7 @@ class _DeltaFilter:
         # deletion variant -> delta tokens having it, to find tokens one edit away
         self.variants: dict[str, set[str]] = {}
         for key in self.keys:
-            if key.startswith("t:") and key[2:].isalpha() and len(key) >= TYPO_MIN_LEN + 1:
+            if key.startswith("t:") and key[2:].isalpha() and len(key) >= 2 + _SHORTEST:
                 for variant in _deletion_keys(key[2:]):
                     self.variants.setdefault(variant, set()).add(key[2:])
         self._memo: dict[str, tuple[str, ...]] = {}
@@ -174,12 +187,10 @@ class _DeltaFilter:
         found = self._memo.get(token)
         if found is None:
             near: set[str] = set()
-            if len(token) >= TYPO_MIN_LEN and token.isalpha():
+            if len(token) >= _SHORTEST and token.isalpha():
                 for variant in _deletion_keys(token):
                     near |= self.variants.get(variant, set())
-            found = tuple(
-                c for c in near if c != token and OSA.distance(token, c, score_cutoff=1) <= 1
-            )
+            found = tuple(c for c in near if c != token and _one_typo(token, c))
             self._memo[token] = found
         return found
 
