@@ -162,3 +162,26 @@ def test_short_parts_one_typo_apart_match_unless_both_are_syllables() -> None:
     assert not short_typo("mn", "amn")  # the first letter is kept by whoever types
     assert not short_typo("amn", "amino")  # longer words go through Jaro-Winkler
     assert _values("AMN INDUSTRIAL COMPLEX", "AMIN INDUSTRIAL COMPLEX")["query_coverage"] > 0.8
+
+
+def _best(query: str, listed: str, feature: str) -> float:
+    """The largest value of a feature over every form pair of the two names."""
+    at = NAME_FEATURES.index(feature)
+    return max(
+        align(q, c, _idf, False).values[at] for q in name_forms(query) for c in name_forms(listed)
+    )
+
+
+def test_sino_korean_readings_match_only_korean_names() -> None:
+    # 金正恩 read in Korean is Kim Jong Un however the Latin side writes it ...
+    for latin in ("Kim Jong Un", "Jong Un KIM", "Gim Jeong-eun", "KIM Jongun"):
+        assert _best("金正恩", latin, "exact") == 1.0, latin
+    assert any(f.sino for f in name_forms("金正恩"))
+    # ... but two Han names do not meet through their Korean readings (朱 and 周 both read
+    # Ju), nor does a reading meet a Latin name of another origin.
+    assert not any(f.sino for f in name_forms("周海燕"))  # 周: no Korean surname as written
+    assert _best("朱海燕", "朱海仑", "exact") == 0.0
+    assert _best("朱海仑", "Ju Hae Ryun", "exact") == 1.0
+    assert _best("朴成哲", "Haji Karim", "query_coverage") == 0.0
+    # Chinese and Japanese surnames get no Korean reading at all.
+    assert not any(f.sino for f in name_forms("贾琳") + name_forms("阿部稔"))

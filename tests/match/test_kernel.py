@@ -25,6 +25,7 @@ HARD_QUERIES = [
     "Gim Jeong-eun",
     "김정은",
     "金正恩",
+    "朴成哲",  # a Korean name in Hanja: its Korean readings match Korean names only
     "Korea Kwangson Banking Corp",
     "Kwangson Bank LLC",
     "Foreign Trade Bank of the DPRK",

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from scrutiny.text.chinese import pinyin_syllables
+from scrutiny.text.chinese import korean_readings, pinyin_syllables
 from scrutiny.text.korean import korean_key as _korean_key
 from scrutiny.text.korean import syllables as _korean_syllables
 from scrutiny.text.normalize import detect_script, tokenize_name
@@ -128,3 +128,9 @@ def is_syllable(token: str) -> bool:
         return True
     found = _korean_syllables(token)
     return found is not None and len(found) == 1
+
+
+@lru_cache(maxsize=100_000)
+def sino_korean_readings(text: str) -> frozenset[tuple[str, ...]]:
+    """Tokens of each Sino-Korean reading of the Han characters in `text` (forms.Form.sino)."""
+    return frozenset(tokenize(r) for r in korean_readings(text))

@@ -72,7 +72,7 @@ from scrutiny.match.score import (
     Calibration,
     model_from_params,
 )
-from scrutiny.model import Entity, NameKind
+from scrutiny.model import Entity, EntityType, NameKind
 
 _FAKER_LOCALES = (
     "en_US",
@@ -152,13 +152,18 @@ class PairSet:
             self.unit.append(unit)
 
 
-def _variant(name: str, rng: random.Random) -> str:
-    """A customer-style spelling of a list name: one typo, or parts reordered."""
+def _variant(name: str, rng: random.Random, person: bool = False) -> str:
+    """A customer-style spelling of a list name: one typo, parts reordered, or (persons of
+    three or more parts) a middle part left out."""
     parts = name.replace(",", " ").split()
-    if len(parts) > 1 and rng.random() < 0.3:
+    roll = rng.random()
+    if len(parts) > 1 and roll < 0.3:
         rng.shuffle(parts)
         return " ".join(parts)
-    long_parts = [i for i, p in enumerate(parts) if len(p) >= 5]
+    if person and len(parts) >= 3 and roll < 0.5:
+        del parts[rng.randrange(1, len(parts) - 1)]
+        return " ".join(parts)
+    long_parts = [i for i, p in enumerate(parts) if len(p) >= 4]
     if not long_parts:
         return " ".join(parts)
     i = rng.choice(long_parts)
@@ -222,7 +227,8 @@ def build_pairs(
             q = _checked(_with_facts(alias.full, entity, rng))
             queries.append((q, alias.full.strip().casefold(), "positive_alias"))
         if rng.random() < 0.5:
-            q = _checked(_with_facts(_variant(entity.primary_name, rng), entity, rng))
+            variant = _variant(entity.primary_name, rng, entity.schema == EntityType.PERSON)
+            q = _checked(_with_facts(variant, entity, rng))
             queries.append((q, None, "positive_variant"))
         for query, exclude, kind in queries:
             if query is None or not query.name:

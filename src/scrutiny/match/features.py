@@ -251,9 +251,11 @@ def align(
     names it aligns often. `typed`: the query says it is an organization or a vessel, whose
     one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does.
     """
+    korean_equal = query.korean is not None and query.korean == name.korean
+    if (query.sino or name.sino) and not sino_allowed(query, name, korean_equal):
+        return NameAlignment([0.0] * len(NAME_FEATURES))
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
-    korean_equal = query.korean is not None and query.korean == name.korean
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
     pairs: list[tuple[str, str, float, float]] = []
@@ -328,6 +330,15 @@ def align(
         if i not in used_q:
             pairs.append((part, "", 0.0, q_w[i]))
     return NameAlignment(values, pairs)
+
+
+def sino_allowed(query: Form, name: Form, korean_equal: bool) -> bool:
+    """Whether a Sino-Korean reading (Form.sino) may be compared with the other form at all:
+    only with a form that is no such reading, and only as the same Korean name (the same
+    Korean key, or the same parts in any order as written)."""
+    if query.sino and name.sino:
+        return False
+    return korean_equal or sorted(query.core) == sorted(name.core)
 
 
 # --- entity features -------------------------------------------------------------------------

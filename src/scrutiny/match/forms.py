@@ -16,6 +16,11 @@ class Form(NamedTuple):
     core: tuple[str, ...]
     legal: tuple[str, ...]
     korean: str | None  # spelling-independent key when the form reads as a Korean name
+    # A Sino-Korean reading of Han characters (周海燕 read 주해연, Ju Hae Yon). It stands for
+    # the characters only as a Korean name: it matches a Korean name through the Korean key
+    # and nothing else (features.align), so Chinese and Japanese names written in Han do not
+    # meet other names through a reading their bearers never use.
+    sino: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -38,21 +43,26 @@ def name_forms(text: str) -> tuple[Form, ...]:
                 readings.append(latin_tokens)
         if not readings and tokens:
             readings.append(tokens)
+    sino = _text.sino_korean_readings(text) if readings and readings[0] != tokens else ()
     forms: list[Form] = []
     for reading in readings:
         reading = reading[:MAX_TOKENS]
         core, legal = _text.split_legal(reading)
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
-        form = Form(core, legal, _text.korean_key(reading))
-        if form not in forms:
+        korean = _text.korean_key(reading)
+        form = Form(core, legal, korean, reading in sino and korean is not None)
+        if form not in forms and form._replace(sino=False) not in forms:
             forms.append(form)
     return tuple(forms)
 
 
 def encode_forms(forms: tuple[Form, ...]) -> str:
-    """Compact text form for persisting (forms by newline; core, legal, key by tab)."""
-    return "\n".join(f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}" for f in forms)
+    """Compact text form for persisting (forms by newline; core, legal, key, sino by tab)."""
+    return "\n".join(
+        f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t{'s' if f.sino else ''}"
+        for f in forms
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -60,8 +70,8 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
     """Inverse of `encode_forms`."""
     forms = []
     for line in raw.split("\n"):
-        core, legal, key = line.split("\t")
-        forms.append(Form(tuple(core.split()), tuple(legal.split()), key or None))
+        core, legal, key, sino = line.split("\t")
+        forms.append(Form(tuple(core.split()), tuple(legal.split()), key or None, sino == "s"))
     return tuple(forms)
 
 

@@ -28,7 +28,9 @@ from scrutiny.match import ids
 from scrutiny.match.forms import Form, encode_forms, index_keys, name_forms
 from scrutiny.model import Entity, EntityType, NameKind
 
-FORMAT_VERSION = 2  # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms)
+# 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms); 3: forms
+# flag Sino-Korean readings (Form.sino), misspelt words of multi-word legal forms corrected.
+FORMAT_VERSION = 3
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

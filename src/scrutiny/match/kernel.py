@@ -60,6 +60,7 @@ class FormTable:
     tok: np.ndarray  # int32 vocabulary id of each part
     weight: np.ndarray  # float64 evidence weight of each part (features.part_weights)
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
+    sino: np.ndarray  # bool: a Sino-Korean reading of Han (Form.sino)
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -97,6 +98,7 @@ class FormTable:
         tok: list[int] = []
         weight: list[float] = []
         korean: list[int] = []
+        sino: list[bool] = []
         joined_off = [0]
         joined: list[int] = []
         legal_words: dict[str, int] = {}
@@ -115,6 +117,7 @@ class FormTable:
             korean.append(
                 korean_ids.setdefault(form.korean, len(korean_ids)) if form.korean else -1
             )
+            sino.append(form.sino)
             joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
@@ -131,6 +134,7 @@ class FormTable:
             tok=np.asarray(tok, np.int32),
             weight=np.asarray(weight, np.float64),
             korean=np.asarray(korean, np.int32),
+            sino=np.asarray(sino, np.bool_),
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -176,6 +180,7 @@ class QueryForms:
     common: np.ndarray  # float64 features.commonness of each row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
+    sino: np.ndarray  # bool per form (Form.sino)
     single: np.ndarray  # bool per form: one identifying part
     legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
@@ -244,6 +249,7 @@ def prepare_query(
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
+        sino=np.asarray([f.sino for f in forms], np.bool_),
         single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
@@ -345,11 +351,11 @@ def score_gathered(
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.common,
-        query.korean, query.has_korean, query.single, query.legal_off, query.legal,
+        query.korean, query.has_korean, query.sino, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
-        table.tok_chars, table.korean,
+        table.tok_chars, table.korean, table.sino,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, query.typed, values, merge,
     )  # fmt: skip
@@ -518,6 +524,7 @@ def _features(
     q_common: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
+    q_sino: np.ndarray,
     single: np.ndarray,
     q_legal_off: np.ndarray,
     q_legal: np.ndarray,
@@ -537,6 +544,7 @@ def _features(
     tok_syl: np.ndarray,
     tok_chars: np.ndarray,
     form_korean: np.ndarray,
+    form_sino: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
     joined_off: np.ndarray,
@@ -588,6 +596,19 @@ def _features(
             f = form_ids[c]
             ca, cb = c_off[c], c_off[c + 1]
             nc = cb - ca
+            if q_sino[k] or form_sino[f]:
+                # features.sino_allowed; a form it rules out keeps a row of zeros.
+                allowed = not (q_sino[k] and form_sino[f])
+                if allowed and not (q_has_kor[k] and q_kor[k] >= 0 and q_kor[k] == form_korean[f]):
+                    allowed = nq == nc
+                    if allowed:
+                        c_sorted = np.sort(cols[c_col[ca:cb]])
+                        for i in range(nq):
+                            if q_sorted[i] != c_sorted[i]:
+                                allowed = False
+                                break
+                if not allowed:
+                    continue
             # Parts written joined on one side and apart on the other: left to `align`.
             needs_merge = False
             for h in range(q_joined_off[k], q_joined_off[k + 1]):

@@ -153,7 +153,11 @@ def _korean_forms(text: str) -> list[str]:
     else:
         sur, given = text[:1], text[1:]
     entry = by_hanja.get(sur)
-    surname = entry.hangul[0] if entry else sino_korean(sur)
+    if entry is None:
+        # Not a Korean surname as Koreans write it in Hanja (traditional characters): a
+        # Chinese or Japanese name (赵伟, 张雷, 阿部稔), which no one reads in Korean.
+        return []
+    surname = entry.hangul[0]
     given_reading = sino_korean(given)
     if not all(hangul.is_hangul_syllable(ch) for ch in surname + given_reading):
         return []
@@ -167,6 +171,12 @@ def _han_readings(text: str) -> tuple[str, ...]:
         return ()
     forms = _mandarin_forms(han) + _korean_forms(han)
     return tuple(dict.fromkeys(forms))
+
+
+def korean_readings(text: str) -> list[str]:
+    """The Sino-Korean readings among `han_readings` (金正恩 → Kim Jong Un, Gim Jeong Eun)."""
+    han = "".join(ch for ch in text if is_han(ch))
+    return _korean_forms(han) if han else []
 
 
 def han_readings(text: str) -> list[str]:
