@@ -634,7 +634,9 @@ def build(
     _write_csv(OUT / "pairs.csv", pairs, PAIR_FIELDS)
     clean = list(faker_names(clean_per_locale, seed + 1, company_share=0.2))
     _write_csv(
-        OUT / "clean_names.csv", clean, ("id", "name", "schema", "locale", "birth_date", "countries")
+        OUT / "clean_names.csv",
+        clean,
+        ("id", "name", "schema", "locale", "birth_date", "countries"),
     )
     queries = e2e_queries(designees, random.Random(seed + 2), e2e_limit)
     _write_csv(OUT / "e2e_queries.csv", queries, queries[0].keys() if queries else ["query_id"])

@@ -185,3 +185,29 @@ def test_sino_korean_readings_match_only_korean_names() -> None:
     assert _best("朴成哲", "Haji Karim", "query_coverage") == 0.0
     # Chinese and Japanese surnames get no Korean reading at all.
     assert not any(f.sino for f in name_forms("贾琳") + name_forms("阿部稔"))
+
+
+def test_readings_of_han_and_hangul_match_part_by_part_exactly() -> None:
+    # A letter more or less in a machine reading is another character, not a typo.
+    assert all(f.reading for f in name_forms("张淑兰"))
+    assert _best("张淑兰", "ZHANG Shilong", "query_coverage") < 0.6
+    assert _best("김영희", "KIM Kyong Hui", "exact") == 0.0
+    assert _best("刘桂英", "LIU Gui Ying", "exact") == 1.0  # written apart: merged, exact
+    # Latin written by the customer keeps its typo tolerance.
+    assert not any(f.reading for f in name_forms("Zhang Shulan"))
+    assert _best("Zhang Shulan", "ZHANG Shulna", "query_coverage") > 0.8
+
+
+def test_a_birth_date_years_away_is_a_far_conflict() -> None:
+    from scrutiny.match.features import ENTITY_FEATURES, entity_features
+    from scrutiny.match.index import EntityRecord
+
+    far, conflict = ENTITY_FEATURES.index("dob_far"), ENTITY_FEATURES.index("dob_conflict")
+    record = EntityRecord(
+        "x", "l", "Person", "X", (), (("1945-03-01", None),), ("KP",), None, (), None, "", ""
+    )
+    values = entity_features(record, "1975-04-18", (), None, None)
+    assert values[far] == values[conflict] == 1.0
+    values = entity_features(record, "1947", (), None, None)  # two years: a conflict, not far
+    assert values[conflict] == 1.0 and values[far] == 0.0
+    assert entity_features(record, "1946", (), None, None)[conflict] == 0.0  # near

@@ -74,7 +74,9 @@ def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     if phrased != fixed:
         core2, _ = split_legal_forms(list(phrased))
         left = set(core2)  # a corrected word still in the core was not a legal form's
-        phrased = tuple(b if a == b or a in left else a for a, b in zip(phrased, fixed, strict=True))
+        phrased = tuple(
+            b if a == b or a in left else a for a, b in zip(phrased, fixed, strict=True)
+        )
         core2, legal2 = split_legal_forms(list(phrased))
         if phrased != fixed and len(core2) < len(core):
             core, legal = core2, legal2

@@ -16,7 +16,8 @@ lists in eval/out/test_entities.txt; the rest is held out for the reported metri
 The logistic regression is fitted by Newton's method with a small L2 penalty (numpy only).
 Clean pairs weigh CLEAN_PAIR_WEIGHT each in the fit; a clean query whose whole name is a
 listed name (a namesake) is a name match, left out of the fit and of the threshold rule and
-reported apart (`clean_alerts_per_1000_with_namesakes`).
+reported apart (`clean_alerts_per_1000_with_namesakes`), unless its date of birth conflicts
+with the designee's: then it is a negative like any other clean pair.
 The threshold is the lowest at which the train-side clean queries raise at most one alert
 per 1,000 (an alert: any candidate at or above it), which maximises recall under that
 constraint.
@@ -104,6 +105,7 @@ _CLEAN_PAIRS_PER_QUERY = 8
 _CLEAN_PER_LOCALE = 400
 _EXACT = FEATURES.index("exact")
 _SINGLE = FEATURES.index("single_part")
+_DOB_CONFLICT = FEATURES.index("dob_conflict")
 _TEST_BUCKETS = frozenset({7, 8, 9})  # as eval/split.py
 _EVAL_TEST_IDS = Path(__file__).resolve().parents[3] / "eval" / "out" / "test_entities.txt"
 
@@ -255,7 +257,14 @@ def build_pairs(
             # namesake: a name match the screen must raise, not a negative of the name model,
             # as with exact names in the hard negatives. Kept apart and reported apart.
             kind = "clean"
-            if values is not None and values[_EXACT] and not values[_SINGLE]:
+            if (
+                values is not None
+                and values[_EXACT]
+                and not values[_SINGLE]
+                and not values[_DOB_CONFLICT]
+            ):
+                # (A namesake born on another date than the designee is a negative: the
+                # model must learn that the date outweighs the name.)
                 kind = "clean_namesake"
             pairs.add(values, 0, clean_train, kind, number, unit=f"clean:{number}")
     return pairs

@@ -55,6 +55,7 @@ ENTITY_FEATURES = (
     "gender_conflict",
     "schema_conflict",
     "vessel_match",  # the query is a vessel and so is the entry: few vessels, names are short
+    "dob_far",  # dob_conflict with every listed date 5+ years away: another person, not a typo
 )
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
 _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name parts
@@ -276,7 +277,10 @@ def align(
         for raw, i, j in ranked:
             if i in used_q or j in used_c:
                 continue
-            sim = _part_similarity(q[i], c[j], raw)
+            if query.reading or name.reading:  # Form.reading: exact parts only
+                sim = 1.0 if q[i] == c[j] else 0.0
+            else:
+                sim = _part_similarity(q[i], c[j], raw)
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
@@ -384,6 +388,22 @@ def dob_relation(query_dob: str | None, listed: tuple[tuple[str, str | None], ..
     return best
 
 
+_FAR_YEARS = 5
+
+
+def _dob_far(query_dob: str | None, listed: tuple[tuple[str, str | None], ...]) -> bool:
+    """Every listed birth year (or range) is `_FAR_YEARS` or more from the query's."""
+    if not query_dob or not listed:
+        return False
+    qy = _year(query_dob)
+    gaps = [
+        max(0, _year(start) - qy, qy - _year(until if until and until[:4].isdigit() else start))
+        for start, until in listed
+        if start[:4].isdigit()
+    ]
+    return bool(gaps) and min(gaps) >= _FAR_YEARS
+
+
 def entity_features(
     entity: EntityRecord,
     birth_date: str | None,
@@ -408,4 +428,5 @@ def entity_features(
         1.0 if gender_conflict else 0.0,
         1.0 if schema_conflict else 0.0,
         1.0 if vessel_match else 0.0,
+        1.0 if relation == "conflict" and _dob_far(birth_date, entity.birth_dates) else 0.0,
     ]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from scrutiny.match import _text
 
 MAX_TOKENS = 12
+_READ_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana"})
 
 
 class Form(NamedTuple):
@@ -21,6 +22,10 @@ class Form(NamedTuple):
     # and nothing else (features.align), so Chinese and Japanese names written in Han do not
     # meet other names through a reading their bearers never use.
     sino: bool = False
+    # A machine reading of Han, Hangul or Kana: the customer wrote characters, so a letter
+    # more or less in the reading is another character, not a typo; its parts match exactly
+    # or not at all (Zhang Shulan is not Zhang Shilong, Kim Yong Hui not Kim Kyong Hui).
+    reading: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -43,24 +48,31 @@ def name_forms(text: str) -> tuple[Form, ...]:
                 readings.append(latin_tokens)
         if not readings and tokens:
             readings.append(tokens)
-    sino = _text.sino_korean_readings(text) if readings and readings[0] != tokens else ()
+    transliterated = bool(readings) and readings[0] != tokens
+    sino = _text.sino_korean_readings(text) if transliterated else frozenset()
+    read = transliterated and _text.script(text) in _READ_SCRIPTS
     forms: list[Form] = []
+    seen: set[tuple[tuple[str, ...], tuple[str, ...], str | None]] = set()
     for reading in readings:
+        is_reading = read and reading != tokens
         reading = reading[:MAX_TOKENS]
         core, legal = _text.split_legal(reading)
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
         korean = _text.korean_key(reading)
-        form = Form(core, legal, korean, reading in sino and korean is not None)
-        if form not in forms and form._replace(sino=False) not in forms:
-            forms.append(form)
+        if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
+            seen.add((core, legal, korean))
+            forms.append(
+                Form(core, legal, korean, reading in sino and korean is not None, is_reading)
+            )
     return tuple(forms)
 
 
 def encode_forms(forms: tuple[Form, ...]) -> str:
-    """Compact text form for persisting (forms by newline; core, legal, key, sino by tab)."""
+    """Compact text form for persisting (forms by newline; core, legal, key, flags by tab)."""
     return "\n".join(
-        f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t{'s' if f.sino else ''}"
+        f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t"
+        f"{'s' if f.sino else ''}{'r' if f.reading else ''}"
         for f in forms
     )
 
@@ -70,8 +82,10 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
     """Inverse of `encode_forms`."""
     forms = []
     for line in raw.split("\n"):
-        core, legal, key, sino = line.split("\t")
-        forms.append(Form(tuple(core.split()), tuple(legal.split()), key or None, sino == "s"))
+        core, legal, key, flags = line.split("\t")
+        forms.append(
+            Form(tuple(core.split()), tuple(legal.split()), key or None, "s" in flags, "r" in flags)
+        )
     return tuple(forms)
 
 

@@ -29,7 +29,8 @@ from scrutiny.match.forms import Form, encode_forms, index_keys, name_forms
 from scrutiny.model import Entity, EntityType, NameKind
 
 # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms); 3: forms
-# flag Sino-Korean readings (Form.sino), misspelt words of multi-word legal forms corrected.
+# flag Sino-Korean readings (Form.sino) and readings of Han, Hangul and Kana (Form.reading);
+# misspelt words of multi-word legal forms corrected.
 FORMAT_VERSION = 3
 KIND_CODES = {
     NameKind.PRIMARY: 0,

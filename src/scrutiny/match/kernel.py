@@ -61,6 +61,7 @@ class FormTable:
     weight: np.ndarray  # float64 evidence weight of each part (features.part_weights)
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
     sino: np.ndarray  # bool: a Sino-Korean reading of Han (Form.sino)
+    reading: np.ndarray  # bool: a reading of Han, Hangul or Kana (Form.reading)
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -99,6 +100,7 @@ class FormTable:
         weight: list[float] = []
         korean: list[int] = []
         sino: list[bool] = []
+        reading: list[bool] = []
         joined_off = [0]
         joined: list[int] = []
         legal_words: dict[str, int] = {}
@@ -118,6 +120,7 @@ class FormTable:
                 korean_ids.setdefault(form.korean, len(korean_ids)) if form.korean else -1
             )
             sino.append(form.sino)
+            reading.append(form.reading)
             joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
@@ -135,6 +138,7 @@ class FormTable:
             weight=np.asarray(weight, np.float64),
             korean=np.asarray(korean, np.int32),
             sino=np.asarray(sino, np.bool_),
+            reading=np.asarray(reading, np.bool_),
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -181,6 +185,7 @@ class QueryForms:
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
+    reading: np.ndarray  # bool per form (Form.reading)
     single: np.ndarray  # bool per form: one identifying part
     legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
@@ -250,6 +255,7 @@ def prepare_query(
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
         sino=np.asarray([f.sino for f in forms], np.bool_),
+        reading=np.asarray([f.reading for f in forms], np.bool_),
         single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
@@ -351,11 +357,11 @@ def score_gathered(
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.common,
-        query.korean, query.has_korean, query.sino, query.single, query.legal_off, query.legal,
+        query.korean, query.has_korean, query.sino, query.reading, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
-        table.tok_chars, table.korean, table.sino,
+        table.tok_chars, table.korean, table.sino, table.reading,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, query.typed, values, merge,
     )  # fmt: skip
@@ -491,10 +497,7 @@ def _short_typo(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> bool:
         if diff == 1:
             return True
         return (
-            diff == 2
-            and first + 1 < la
-            and a[first] == b[first + 1]
-            and a[first + 1] == b[first]
+            diff == 2 and first + 1 < la and a[first] == b[first + 1] and a[first + 1] == b[first]
         )
     if la == lb + 1:
         a, b, la, lb = b, a, lb, la
@@ -504,7 +507,7 @@ def _short_typo(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> bool:
     i = 0
     while i < la and a[i] == b[i]:
         i += 1
-    for j in range(i, la):
+    for j in range(i, la):  # noqa: SIM110 (numba compiles no generator inside all())
         if a[j] != b[j + 1]:
             return False
     return True
@@ -525,6 +528,7 @@ def _features(
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
     q_sino: np.ndarray,
+    q_reading: np.ndarray,
     single: np.ndarray,
     q_legal_off: np.ndarray,
     q_legal: np.ndarray,
@@ -545,6 +549,7 @@ def _features(
     tok_chars: np.ndarray,
     form_korean: np.ndarray,
     form_sino: np.ndarray,
+    form_reading: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
     joined_off: np.ndarray,
@@ -658,7 +663,10 @@ def _features(
                                 bj = j
                     used_q[bi] = True
                     used_c[bj] = True
-                    x = sim[rows[bi], ccols[bj]]
+                    if q_reading[k] or form_reading[f]:  # Form.reading: exact parts only
+                        x = 1.0 if q_vids[bi] == cols[ccols[bj]] else 0.0
+                    else:
+                        x = sim[rows[bi], ccols[bj]]
                     q_sim[bi] = x
                     c_sim[bj] = x
             matched = 0.0

@@ -228,7 +228,7 @@ class Matcher:
             bound += max(0.0, w["vessel_match"])
         # Conflicts only subtract (their weights are negative in any sensible fit; a
         # positive one is still counted so the bound stays a bound).
-        bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f)
+        bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f or f == "dob_far")
         return bound
 
     def _best_names(self, forms: tuple[Form, ...], names: list[int], typed: bool) -> _Scored:

@@ -58,6 +58,7 @@ _PRIOR = {
     "gender_conflict": -2.0,
     "schema_conflict": -3.0,
     "vessel_match": 1.0,
+    "dob_far": -2.0,
 }
 # Exact, validated identifiers. IMO/BIC/crypto are unique worldwide; passport and other
 # numbers collide across issuers, so they raise the odds rather than settle the question.
