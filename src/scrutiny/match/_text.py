@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from scrutiny.text.chinese import korean_readings, pinyin_syllables
-from scrutiny.text.korean import korean_key as _korean_key
+from scrutiny.text.korean import korean_name_key as _korean_key
 from scrutiny.text.korean import syllables as _korean_syllables
 from scrutiny.text.normalize import detect_script, tokenize_name
 from scrutiny.text.orgforms import (

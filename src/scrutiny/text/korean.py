@@ -161,6 +161,20 @@ def korean_key(tokens: Sequence[str] | Iterable[str]) -> str | None:
     return ".".join(keys)
 
 
+def korean_name_key(tokens: Sequence[str]) -> str | None:
+    """:func:`korean_key` with the surname first: ``"Hak Chol RI"`` and ``"RI Hak Chul"`` give
+    one key. The name is rotated only when its last token is a Korean surname and its first
+    is not (lists and customers put the surname last; two surnames leave the order alone)."""
+    tokens = list(tokens)
+    if (
+        len(tokens) >= 2
+        and _token_key(tokens[-1]) in _surname_classes()
+        and _token_key(tokens[0]) not in _surname_classes()
+    ):
+        tokens = [tokens[-1], *tokens[:-1]]
+    return korean_key(tokens)
+
+
 def korean_token_key(token: str) -> str | None:
     """The key of one token (``"jongun"`` → ``"cong.on"``), for token-by-token comparison of
     names that mix Korean and English words (``"Kwangson Banking Corp"``)."""
