@@ -211,3 +211,14 @@ def test_a_birth_date_years_away_is_a_far_conflict() -> None:
     values = entity_features(record, "1947", (), None, None)  # two years: a conflict, not far
     assert values[conflict] == 1.0 and values[far] == 0.0
     assert entity_features(record, "1946", (), None, None)[conflict] == 0.0  # near
+
+
+def test_slavic_surnames_in_the_other_gender_form_are_flagged() -> None:
+    from scrutiny.match.features import gender_form
+
+    assert gender_form("petrov") == -gender_form("petrova") != 0
+    assert gender_form("seleznyov") == -gender_form("selezneva") != 0  # ё written е
+    assert gender_form("kowalski") == -gender_form("kowalska") != 0
+    assert gender_form("ivan") == gender_form("hassan") == 0
+    assert _values("Ivan Petrova", "Ivan PETROV")["gender_forms"] == 1.0
+    assert _values("Ivan Petrov", "Ivan PETROV")["gender_forms"] == 0.0

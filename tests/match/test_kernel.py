@@ -42,6 +42,7 @@ HARD_QUERIES = [
     "KIM, Min Chl",  # short parts one typo away (features.short_typo) ...
     "Ri Chong Cho",  # ... and syllables one letter away, which are other names
     "Amn Industrial Cmplex Sj",
+    "Valeria Petrova",  # Slavic surnames in the other gender's form (features.gender_form)
     "X",
 ]
 

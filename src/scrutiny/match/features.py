@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import numpy as np
@@ -44,6 +44,7 @@ NAME_FEATURES = (
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
     "single_exact_typed",  # single_exact where the query says it is an organization or vessel
     "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
+    "gender_forms",  # a Slavic surname matched in its other gender's form (Petrova / Petrov)
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -147,6 +148,36 @@ def _is_generic_word(token: str) -> bool:
 def _company_words() -> tuple[str, ...]:
     """One-word legal forms and generic words of 5+ letters (text.orgforms)."""
     return tuple(w for w in one_word_forms() if len(w) >= _MISSPELT_MIN)
+
+
+# Slavic surnames take a form per gender (Petrov / Petrova, Tolstoy / Tolstaya, Kowalski /
+# Kowalska, Belarusian Piatrou / Piatrova): (family, male endings, female endings), longest
+# endings first across families. A pair matched across the two forms of a family is two
+# people of one family name, not one person's name misspelt.
+_GENDER_FORMS = (
+    (4, ("skiy", "skii", "skyi", "sky", "ski"), ("skaya", "skaja", "ska")),
+    (5, ("iy", "yy", "oy"), ("aya", "aja")),
+    # ov and ev are one family: Селезнёв is Seleznyov, Селезнева Selezneva (ё written е)
+    (1, ("yov", "yev", "ov", "ev", "ow", "ew", "ou"), ("yova", "yeva", "ova", "eva", "owa", "ewa")),
+    (3, ("yn", "in"), ("yna", "ina")),
+)
+_GENDER_MIN = 5  # shorter words ending so (Ivan, Lev, Anna) are first names, not surnames
+
+
+@lru_cache(maxsize=100_000)
+def gender_form(token: str) -> int:
+    """+family for a male Slavic surname form, -family for a female one, 0 for neither."""
+    if len(token) < _GENDER_MIN or not token.isalpha():
+        return 0
+    best, code = 0, 0
+    for family, male, female in _GENDER_FORMS:
+        for ending in male:
+            if token.endswith(ending) and len(ending) > best:
+                best, code = len(ending), family
+        for ending in female:
+            if token.endswith(ending) and len(ending) > best:
+                best, code = len(ending), -family
+    return code
 
 
 def _is_patronymic(token: str) -> bool:
@@ -261,6 +292,7 @@ def align(
     c_sim = [0.0] * len(c)
     pairs: list[tuple[str, str, float, float]] = []
     used_q: set[int] = set()
+    opposite = False
     if q == c or korean_equal:  # the common case of an exact or Korean-equivalent name
         q_sim = [1.0] * len(q)
         c_sim = [1.0] * len(c)
@@ -285,6 +317,9 @@ def align(
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
             pairs.append((q[i], c[j], sim, -1.0))
+            # Slavic surname forms of the two genders aligned with each other (gender_form).
+            if sim > 0.0 and gender_form(q[i]) == -gender_form(c[j]) != 0:
+                opposite = True
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
     if weights_of is None:
@@ -329,6 +364,7 @@ def align(
         common,
         1.0 if typed and exact and len(query.core) == 1 else 0.0,
         1.0 if len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim) else 0.0,
+        1.0 if opposite else 0.0,
     ]
     for i, part in enumerate(q):
         if i not in used_q:

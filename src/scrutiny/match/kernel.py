@@ -42,6 +42,7 @@ from scrutiny.match.features import (
     NAME_FEATURES,
     align,
     commonness,
+    gender_form,
 )
 from scrutiny.match.forms import Form, decode_forms
 
@@ -74,6 +75,7 @@ class FormTable:
     tok_phon: np.ndarray  # int32 phonetic code id, -1 when none
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
+    tok_gender: np.ndarray  # int64 features.gender_form of each token
     phon_ids: dict[str, int]
     korean_ids: dict[str, int]
 
@@ -155,6 +157,7 @@ class FormTable:
                 len(vocab),
             ),
             tok_chars=_short_chars(vocab),
+            tok_gender=np.fromiter((gender_form(t) for t in vocab), np.int64, len(vocab)),
             phon_ids=phon_ids,
             korean_ids=korean_ids,
         )
@@ -181,6 +184,7 @@ class QueryForms:
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
     syl: np.ndarray  # bool per row: a short syllable (FormTable.tok_syl)
     chars: np.ndarray  # int32 (rows, 4): FormTable.tok_chars of each row
+    gender: np.ndarray  # int64 features.gender_form per row
     common: np.ndarray  # float64 features.commonness of each row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
@@ -251,6 +255,7 @@ def prepare_query(
             [len(t) <= _SHORT_PART + 1 and _text.is_syllable(t) for t in tokens], np.bool_
         ),
         chars=_short_chars(tokens),
+        gender=np.asarray([gender_form(t) for t in tokens], np.int64),
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
@@ -356,12 +361,12 @@ def score_gathered(
     ).astype(np.float64)
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
-        query.syl, query.chars, query.common,
+        query.syl, query.chars, query.gender, query.common,
         query.korean, query.has_korean, query.sino, query.reading, query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
-        table.tok_chars, table.korean, table.sino, table.reading,
+        table.tok_chars, table.tok_gender, table.korean, table.sino, table.reading,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, query.typed, values, merge,
     )  # fmt: skip
@@ -524,6 +529,7 @@ def _features(
     q_phon: np.ndarray,
     q_syl: np.ndarray,
     q_chars: np.ndarray,
+    q_gender: np.ndarray,
     q_common: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
@@ -547,6 +553,7 @@ def _features(
     tok_phon: np.ndarray,
     tok_syl: np.ndarray,
     tok_chars: np.ndarray,
+    tok_gender: np.ndarray,
     form_korean: np.ndarray,
     form_sino: np.ndarray,
     form_reading: np.ndarray,
@@ -638,6 +645,7 @@ def _features(
                     if q_vids[i] != cols[ccols[i]]:
                         same = False
                         break
+            opposite = False
             if same or korean_equal:
                 q_sim[:] = 1.0
                 c_sim[:] = 1.0
@@ -669,6 +677,9 @@ def _features(
                         x = sim[rows[bi], ccols[bj]]
                     q_sim[bi] = x
                     c_sim[bj] = x
+                    g = q_gender[rows[bi]]
+                    if x > 0.0 and g != 0 and g == -tok_gender[cols[ccols[bj]]]:
+                        opposite = True  # features.gender_form
             matched = 0.0
             fuzzy = 0.0
             letters = 0
@@ -748,6 +759,7 @@ def _features(
                 if q_sim[i] != 1.0:
                     contained = False
             row[19] = 1.0 if contained else 0.0
+            row[20] = 1.0 if opposite else 0.0
 
 
 @numba.njit(cache=True, nogil=True)

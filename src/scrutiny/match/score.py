@@ -49,6 +49,7 @@ _PRIOR = {
     "common_words": -2.0,
     "single_exact_typed": 1.0,
     "query_contained": 0.5,
+    "gender_forms": -1.0,
     "dob_exact": 2.0,
     "dob_partial": 1.0,
     "dob_near": 0.3,
