@@ -222,3 +222,17 @@ def test_slavic_surnames_in_the_other_gender_form_are_flagged() -> None:
     assert gender_form("ivan") == gender_form("hassan") == 0
     assert _values("Ivan Petrova", "Ivan PETROV")["gender_forms"] == 1.0
     assert _values("Ivan Petrov", "Ivan PETROV")["gender_forms"] == 0.0
+
+
+def test_legal_forms_in_other_languages_leave_the_core() -> None:
+    # EU lists write legal forms in every EU language (rigour's organisation types).
+    assert name_forms("Sociedad limitada por acciones abierta “Belaruskali”")[0].core == (
+        "belaruskali",
+    )
+    assert name_forms("„Shvabe” részvénytársaság")[0].core == ("shvabe",)
+    assert name_forms("Infoteks Rt.")[0].core == ("infoteks",)
+    # A customer's typo in the phrase is read as the list's spelling is.
+    written = name_forms("L-INMO, SICIEDAD ANONIMA DE CAPITAL VARIABLE")[0].core
+    assert written == name_forms("L-INMO, SOCIEDAD ANONIMA DE CAPITAL VARIABLE")[0].core
+    # Only at either end of a name, and a short one-word form only at the end.
+    assert name_forms("Kim As Chol")[0].core == ("kim", "as", "chol")

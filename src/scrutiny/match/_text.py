@@ -54,7 +54,9 @@ def korean_key(tokens: tuple[str, ...]) -> str | None:
 
 
 @lru_cache(maxsize=200_000)
-def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def split_legal(
+    tokens: tuple[str, ...], spans: tuple[tuple[tuple[str, ...], str], ...] = ()
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(core tokens, legal-form tokens); legal-form words misspelt by one letter count too.
 
     "Public Joint Stock Compnay" and "LIMIETD LIABILITY COMPANY" are how customer files write
@@ -62,6 +64,33 @@ def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     parts. Only words of 7+ letters are corrected (company, limited, liability, corporation,
     aktsionernoe ...): shorter ones have real names one letter away (stock / stork).
     """
+    # Legal forms in other languages (`org_type_spans`) at either end of the name first,
+    # found in the name as written and, so that a customer's typo in them ("siciedad anonima
+    # de capital variable") is read as the list's spelling is, with misspelt legal words
+    # corrected (an ASCII view; the phrases compared on it, `view`, run alongside `rest`).
+    rest = list(tokens)
+    view = [_phrase_spelling(_legal_spelling(t)) for t in tokens]
+    if view != rest:
+        spans = spans + org_type_spans(" ".join(view))
+    front: list[str] = []
+    for span, canonical in spans:
+        n = len(span)
+        if len(rest) <= n:
+            continue
+        short = n == 1 and len(span[0]) < _ORG_TYPE_MIN
+        head = tuple(rest[:n]) == span or tuple(view[:n]) == span
+        tail = tuple(rest[-n:]) == span or tuple(view[-n:]) == span
+        if n >= 2 and head:
+            del rest[:n], view[:n]
+        elif tail and not (short and is_syllable(span[0])):
+            del rest[-n:], view[-n:]
+        else:
+            continue
+        # Our table's canonical form where it knows the whole phrase (ОАО is oao, not ao).
+        # (A stand-in core word: a name made only of legal forms keeps them as its core.)
+        ours_core, ours = split_legal((*span, "_"))
+        front.extend(ours if ours and ours_core == ("_",) else [canonical])
+    tokens = tuple(rest)
     fixed = tuple(_legal_spelling(t) for t in tokens)
     core, legal = split_legal_forms(list(fixed))
     if not legal:  # nothing was a legal form: keep the tokens as written
@@ -80,7 +109,32 @@ def split_legal(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
         core2, legal2 = split_legal_forms(list(phrased))
         if phrased != fixed and len(core2) < len(core):
             core, legal = core2, legal2
-    return tuple(core), tuple(legal)
+    return tuple(core), tuple(front + list(legal))
+
+
+_ORG_TYPE_MIN = 5  # one-word forms shorter than this (sa, as, ag) are also name parts (Sa Hyon)
+
+
+@lru_cache(maxsize=200_000)
+def org_type_spans(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Legal forms of many languages in `text`, as (folded token span, canonical form).
+
+    rigour's organisation-type database (OpenSanctions; from OCCRP's list, ISO 20275 legal
+    forms and Wikipedia) knows the forms EU lists write in every EU language ("sociedad
+    limitada por acciones abierta", "akciová společnost", "részvénytársaság"), which the
+    table in data/text_orgforms.tsv does not. It matches on the text with its accents, so it
+    reads the name before folding. `split_legal` takes a phrase at either end of the name and a
+    one-word form only at the end (a leading word may start a misspelt phrase our own table
+    corrects), a one-word form under 5 letters only when it is no Korean or Mandarin syllable.
+    """
+    from rigour.names.org_types import extract_org_types
+
+    found = []
+    for matched, canonical in extract_org_types(text.casefold()):
+        span = tokenize(matched)
+        if span:
+            found.append((span, "".join(tokenize(canonical)) or span[-1]))
+    return tuple(found)
 
 
 @lru_cache(maxsize=200_000)

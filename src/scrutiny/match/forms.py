@@ -56,7 +56,8 @@ def name_forms(text: str) -> tuple[Form, ...]:
     for reading in readings:
         is_reading = read and reading != tokens
         reading = reading[:MAX_TOKENS]
-        core, legal = _text.split_legal(reading)
+        source = text if reading == tokens else " ".join(reading)
+        core, legal = _text.split_legal(reading, _text.org_type_spans(source))
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
         korean = _text.korean_key(reading)
