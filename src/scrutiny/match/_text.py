@@ -61,8 +61,11 @@ def split_legal(
 
     "Public Joint Stock Compnay" and "LIMIETD LIABILITY COMPANY" are how customer files write
     PJSC and LLC often enough: left in the core, the misspelt words would be rare, unmatched
-    parts. Only words of 7+ letters are corrected (company, limited, liability, corporation,
-    aktsionernoe ...): shorter ones have real names one letter away (stock / stork).
+    parts. One-word forms are corrected from 7 letters (company, limited, corporation,
+    aktsionernoe ...): shorter ones have real names one letter away (stock / stork). Words of
+    multi-word forms are corrected from 4 letters, but only where the correction completes
+    the form. `spans` are the forms of other languages found in the name as written
+    (`org_type_spans`), taken off either end first.
     """
     # Legal forms in other languages (`org_type_spans`) at either end of the name first,
     # found in the name as written and, so that a customer's typo in them ("siciedad anonima
