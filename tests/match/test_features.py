@@ -238,3 +238,18 @@ def test_legal_forms_in_other_languages_leave_the_core() -> None:
     assert name_forms("Alfa Akciová společnost Beta")[0].core == (
         "alfa", "akciova", "spolecnost", "beta",
     )  # fmt: skip
+
+
+def test_a_persons_name_has_no_legal_forms() -> None:
+    from scrutiny.match.forms import query_forms
+    from scrutiny.model import EntityType
+
+    # PAO is the surname 鮑 of PAO Yu Liang, not ПАО (a Russian joint-stock company).
+    assert name_forms("PAO, Yu Liang", person=True)[0].core == ("pao", "yu", "liang")
+    assert name_forms("PAO, Yu Liang")[0].core == ("yu", "liang")
+    assert query_forms("Pao Yu Liang", EntityType.PERSON)[0].core == ("pao", "yu", "liang")
+    # Of unknown type, such a name is read both ways; a company's name only as a company's.
+    assert {f.core for f in query_forms("Pao Yu Liang", None)} == {
+        ("yu", "liang"), ("pao", "yu", "liang"),
+    }  # fmt: skip
+    assert [f.core for f in query_forms("OOO Romashka", None)] == [("romashka",)]

@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from scrutiny.match import _text
+from scrutiny.model import EntityType
 
 MAX_TOKENS = 12
 _READ_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana"})
@@ -33,8 +34,12 @@ class Form(NamedTuple):
 
 
 @lru_cache(maxsize=200_000)
-def name_forms(text: str) -> tuple[Form, ...]:
-    """Every Latin token form of a name (the name itself, plus transliterations)."""
+def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
+    """Every Latin token form of a name (the name itself, plus transliterations).
+
+    `person`: the name is a person's, so no word of it is a company's legal form (PAO is the
+    Chinese surname 鮑 there, not ПАО, a Russian joint-stock company; Ag the Tuareg "son of").
+    """
     readings: list[tuple[str, ...]] = []
     tokens = _text.tokenize(text)
     if tokens and all(t.isascii() for t in tokens):
@@ -57,7 +62,11 @@ def name_forms(text: str) -> tuple[Form, ...]:
         is_reading = read and reading != tokens
         reading = reading[:MAX_TOKENS]
         source = text if reading == tokens else " ".join(reading)
-        core, legal = _text.split_legal(reading, _text.org_type_spans(source))
+        legal: tuple[str, ...]
+        if person:
+            core, legal = reading, ()
+        else:
+            core, legal = _text.split_legal(reading, _text.org_type_spans(source))
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
         korean = _text.korean_key(reading)
@@ -67,6 +76,24 @@ def name_forms(text: str) -> tuple[Form, ...]:
                 Form(core, legal, korean, reading in sino and korean is not None, is_reading)
             )
     return tuple(forms)
+
+
+def query_forms(text: str, schema: EntityType | None) -> tuple[Form, ...]:
+    """The forms of a query's name, read as its type says: a person's name has no legal
+    forms; a name of unknown type that holds a word both a legal form and a person's name part
+    (`_BOTH`) is read both ways."""
+    if schema is EntityType.PERSON:
+        return name_forms(text, person=True)
+    forms = name_forms(text)
+    if schema is None and any(word in _BOTH for form in forms for word in form.legal):
+        forms = tuple(dict.fromkeys(forms + name_forms(text, person=True)))
+    return forms
+
+
+# Canonical legal forms that are also person name parts on the lists: Chinese surname Pao
+# (ПАО), Tuareg Ag, Arabic Ab, As (the article), Sa. Found by splitting every person name of
+# the mirror's lists (33 names lost a part; docs/evaluation.md).
+_BOTH = frozenset({"pao", "ag", "ab", "as", "sa", "co"})
 
 
 def encode_forms(forms: tuple[Form, ...]) -> str:

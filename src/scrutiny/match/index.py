@@ -210,7 +210,7 @@ class NameIndex:
                 if not text or text.casefold() in seen:
                     continue
                 seen.add(text.casefold())
-                forms = name_forms(text)
+                forms = name_forms(text, person=entity.schema is EntityType.PERSON)
                 if not forms:
                     continue
                 name_id = len(name_text)

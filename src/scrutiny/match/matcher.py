@@ -21,7 +21,7 @@ from scrutiny.match.features import (
     entity_features,
     part_weights,
 )
-from scrutiny.match.forms import Form, name_forms
+from scrutiny.match.forms import Form, name_forms, query_forms
 from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
 from scrutiny.match.score import ScoreModel, default_model, with_identifier
@@ -151,7 +151,7 @@ class Matcher:
         not reach `cutoff` even with every other fact agreeing are left out unscored.
         """
         index = self.index
-        forms = name_forms(query.name) if query.name else ()
+        forms = query_forms(query.name, query.schema) if query.name else ()
         by_entity: dict[int, list[int]] = {}
         if forms:
             name_ids, scores = index.candidates(forms, CANDIDATE_NAMES, query.schema)
@@ -331,7 +331,7 @@ class Matcher:
             for n in self._entity_names[lo:hi]
             if exclude_name is None or self.index.name_text[n].casefold() != exclude_name
         ]
-        forms = name_forms(query.name)
+        forms = query_forms(query.name, query.schema)
         if not names or not forms:
             return None
         extra = entity_features(
@@ -346,7 +346,7 @@ class Matcher:
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
         """Entity rows the index retrieves for a query, best first (for calibration/eval)."""
-        forms = name_forms(query.name)
+        forms = query_forms(query.name, query.schema)
         name_ids, _ = self.index.candidates(forms, limit, query.schema)
         return list(dict.fromkeys(int(self.index.name_entity[n]) for n in name_ids.tolist()))
 
@@ -401,11 +401,11 @@ def compare_with(
     extra = entity_features(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
-    forms = name_forms(checked.name) if checked.name else ()
+    forms = query_forms(checked.name, checked.schema) if checked.name else ()
     typed = checked.schema in _TYPED
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
-        for list_form in name_forms(text):
+        for list_form in name_forms(text, person=record.schema == "Person"):
             for query_form in forms:
                 alignment = align(query_form, list_form, idf, False, None, typed)
                 logit = model.logit(alignment.values + extra)

@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from scrutiny.errors import ListUnavailableError, QueryError
 from scrutiny.match import Matcher, Query, _text
-from scrutiny.match.forms import name_forms
+from scrutiny.match.forms import query_forms
 from scrutiny.match.index import TYPO_MIN_LEN
 from scrutiny.match.query import check_query
 from scrutiny.match.score import shipped_idf
@@ -107,7 +107,7 @@ def _pending_deltas(store: Store) -> list[tuple[str, int | None, int]]:
     return pending
 
 
-_CACHE_FORMAT = b"3"  # bump when what keys_of computes changes
+_CACHE_FORMAT = b"4"  # bump when what keys_of computes changes
 RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
 COMMON_PART = 0.6  # weight of a common word found in the delta
 SOUND_ONLY = 0.5  # weight of a name part matching only by its phonetic code
@@ -133,7 +133,7 @@ class RecordKeyCache:
         if cached is not None and cached[0] == digest:
             return cached[1], cached[2]
         checked = check_query(query_from_record(data))
-        forms = name_forms(checked.name) if checked.name else ()
+        forms = query_forms(checked.name, checked.schema) if checked.name else ()
         # Joined neighbours ("jongun") and Korean keys tie a whole name, not one word.
         strong = {"k:" + form.korean for form in forms if form.korean}
         for form in forms:
