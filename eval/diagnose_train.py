@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--clean-per-locale", type=int, default=300, help="Faker names per locale (seed 99)"
     )
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="also print recall and clean alerts per 1,000 over thresholds 0.3-0.9",
+    )
     args = parser.parse_args(argv)
 
     entities = load_all_entities()
@@ -113,8 +118,44 @@ def main(argv: list[str] | None = None) -> int:
         for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2)
     )
     print(f"the same as customer records (date of birth, country): {records} of {names} alert")
+    if args.curve:
+        _curve(matcher, rows, args.clean_per_locale)
     print(f"alerts -> {args.alerts}")
     return 0
+
+
+def _curve(matcher: Matcher, rows: list[dict[str, str]], per_locale: int) -> None:
+    """Recall of the queries and clean alerts per 1,000 (records, names) by threshold: the
+    trade-off a threshold choice moves along, comparable between fits whose calibrated
+    scales differ."""
+    best = []
+    for row in rows:
+        query = Query(
+            row["name"],
+            schema=row["schema"] or None,
+            birth_date=row["birth_date"] or None,
+            countries=[c for c in row["countries"].split("|") if c],
+        )
+        expected = set(row["expected_ids"].split("|"))
+        hits = matcher.screen(query, threshold=0.0, limit=50)
+        best.append(max((h.score for h in hits if h.entity_id in expected), default=0.0))
+    records, names = [], []
+    for row in build_sets.faker_names(per_locale, 99, company_share=0.2):
+        countries = [c for c in row["countries"].split("|") if c]
+        as_record = Query(
+            row["name"], schema=row["schema"], birth_date=row["birth_date"] or None,
+            countries=countries,
+        )  # fmt: skip
+        top = matcher.screen(as_record, threshold=0.0, limit=1)
+        records.append(top[0].score if top else 0.0)
+        top = matcher.screen(Query(row["name"], schema=row["schema"]), threshold=0.0, limit=1)
+        names.append(top[0].score if top else 0.0)
+    print("threshold  recall  clean records/1000  clean names/1000")
+    for t in (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
+        recall = sum(b >= t for b in best) / len(best)
+        rec = 1000 * sum(r >= t for r in records) / len(records)
+        nam = 1000 * sum(n >= t for n in names) / len(names)
+        print(f"{t:9.2f}  {recall:6.3f}  {rec:18.1f}  {nam:16.1f}")
 
 
 if __name__ == "__main__":

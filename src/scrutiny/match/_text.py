@@ -153,18 +153,24 @@ def _phrase_spelling(token: str) -> str:
     if len(token) < _MISSPELT_PHRASE_MIN or not token.isalpha() or token_weight_class(token):
         return token
     words = _phrase_words()
-    if token in words:
+    if token in _phrase_word_set():
         return token
+    # Sorted: of two words one edit away the first in order wins, whatever the hash seed.
     found = process.extractOne(token, words, scorer=OSA.distance, score_cutoff=1)
     return found[0] if found is not None else token
 
 
 @cache
-def _phrase_words() -> frozenset[str]:
-    """Latin words of 4+ letters inside multi-word legal forms (text.orgforms)."""
-    return frozenset(
-        w for w in legal_phrase_words() if len(w) >= _MISSPELT_PHRASE_MIN and w.isascii()
+def _phrase_words() -> tuple[str, ...]:
+    """Latin words of 4+ letters inside multi-word legal forms (text.orgforms), sorted."""
+    return tuple(
+        sorted(w for w in legal_phrase_words() if len(w) >= _MISSPELT_PHRASE_MIN and w.isascii())
     )
+
+
+@cache
+def _phrase_word_set() -> frozenset[str]:
+    return frozenset(_phrase_words())
 
 
 @cache
