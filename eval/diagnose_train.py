@@ -50,12 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     found: collections.Counter[str] = collections.Counter()
     misses = []
     for row in rows:
-        query = Query(
-            row["name"],
-            schema=row["schema"] or None,
-            birth_date=row["birth_date"] or None,
-            countries=[c for c in row["countries"].split("|") if c],
-        )
+        query = _query(row)
         expected = set(row["expected_ids"].split("|"))
         hit = any(h.entity_id in expected for h in matcher.screen(query))
         for group in ("all", f"transform:{row['transform']}", f"schema:{row['schema']}"):
@@ -105,16 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args.alerts.write_text("\n".join("\t".join(a) for a in alerted) + "\n", encoding="utf-8")
     print(f"clean Faker names (seed 99): {alerts} of {names} alert, {namesakes} of them namesakes")
     records = sum(
-        bool(
-            matcher.screen(
-                Query(
-                    row["name"],
-                    schema=row["schema"],
-                    birth_date=row["birth_date"] or None,
-                    countries=[c for c in row["countries"].split("|") if c],
-                )
-            )
-        )
+        bool(matcher.screen(_query(row)))
         for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2)
     )
     print(f"the same as customer records (date of birth, country): {records} of {names} alert")
@@ -124,29 +110,29 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _query(row: dict[str, str]) -> Query:
+    """The query of an e2e row or a Faker customer record: name, type, date of birth and
+    countries as the row gives them."""
+    return Query(
+        row["name"],
+        schema=row["schema"] or None,
+        birth_date=row["birth_date"] or None,
+        countries=[c for c in row["countries"].split("|") if c],
+    )
+
+
 def _curve(matcher: Matcher, rows: list[dict[str, str]], per_locale: int) -> None:
     """Recall of the queries and clean alerts per 1,000 (records, names) by threshold: the
     trade-off a threshold choice moves along, comparable between fits whose calibrated
     scales differ."""
     best = []
     for row in rows:
-        query = Query(
-            row["name"],
-            schema=row["schema"] or None,
-            birth_date=row["birth_date"] or None,
-            countries=[c for c in row["countries"].split("|") if c],
-        )
         expected = set(row["expected_ids"].split("|"))
-        hits = matcher.screen(query, threshold=0.0, limit=50)
+        hits = matcher.screen(_query(row), threshold=0.0, limit=50)
         best.append(max((h.score for h in hits if h.entity_id in expected), default=0.0))
     records, names = [], []
     for row in build_sets.faker_names(per_locale, 99, company_share=0.2):
-        countries = [c for c in row["countries"].split("|") if c]
-        as_record = Query(
-            row["name"], schema=row["schema"], birth_date=row["birth_date"] or None,
-            countries=countries,
-        )  # fmt: skip
-        top = matcher.screen(as_record, threshold=0.0, limit=1)
+        top = matcher.screen(_query(row), threshold=0.0, limit=1)
         records.append(top[0].score if top else 0.0)
         top = matcher.screen(Query(row["name"], schema=row["schema"]), threshold=0.0, limit=1)
         names.append(top[0].score if top else 0.0)

@@ -72,7 +72,8 @@ def split_legal(
     # de capital variable") is read as the list's spelling is, with misspelt legal words
     # corrected (an ASCII view; the phrases compared on it, `view`, run alongside `rest`).
     rest = list(tokens)
-    view = [_phrase_spelling(_legal_spelling(t)) for t in tokens]
+    spelt = [_legal_spelling(t) for t in tokens]  # one-word forms corrected
+    view = [_phrase_spelling(t) for t in spelt]  # and words of multi-word forms
     if view != rest:
         spans = spans + org_type_spans(" ".join(view))
     front: list[str] = []
@@ -84,9 +85,9 @@ def split_legal(
         head = tuple(rest[:n]) == span or tuple(view[:n]) == span
         tail = tuple(rest[-n:]) == span or tuple(view[-n:]) == span
         if n >= 2 and head:
-            del rest[:n], view[:n]
+            del rest[:n], spelt[:n], view[:n]
         elif tail and not (short and is_syllable(span[0])):
-            del rest[-n:], view[-n:]
+            del rest[-n:], spelt[-n:], view[-n:]
         else:
             continue
         # Our table's canonical form where it knows the whole phrase (ОАО is oao, not ao).
@@ -94,15 +95,16 @@ def split_legal(
         ours_core, ours = split_legal((*span, "_"))
         front.extend(ours if ours and ours_core == ("_",) else [canonical])
     tokens = tuple(rest)
-    fixed = tuple(_legal_spelling(t) for t in tokens)
-    core, legal = split_legal_forms(list(fixed))
+    fixed = tuple(spelt)
+    phrased = tuple(view)
+    core, legal = split_legal_forms(spelt)
     if not legal:  # nothing was a legal form: keep the tokens as written
-        core, legal = split_legal_forms(list(tokens))
+        core, legal = split_legal_forms(rest)
         fixed = tokens
+        phrased = tuple(_phrase_spelling(t) for t in tokens)
     # Words of multi-word forms (joint STOCK company, limited LIABILITY company, sociedad
     # ANONIMA) misspelt by one edit: corrected only when the corrected words then leave the
     # core inside a legal form, so "LLC STORK" keeps its stork.
-    phrased = tuple(_phrase_spelling(t) for t in fixed)
     if phrased != fixed:
         core2, _ = split_legal_forms(list(phrased))
         left = set(core2)  # a corrected word still in the core was not a legal form's

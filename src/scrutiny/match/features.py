@@ -59,6 +59,8 @@ ENTITY_FEATURES = (
     "dob_far",  # dob_conflict with every listed date 5+ years away: another person, not a typo
 )
 FEATURES = NAME_FEATURES + ENTITY_FEATURES
+# Entity features that only ever count against a match.
+AGAINST = ("dob_conflict", "dob_far", "country_conflict", "gender_conflict", "schema_conflict")
 _SIM_FLOOR = 0.7  # Jaro-Winkler below this is noise between unrelated name parts
 _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already close get the boost
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly

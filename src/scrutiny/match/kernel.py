@@ -126,6 +126,7 @@ class FormTable:
             joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
+        tok_syl, tok_chars, tok_gender = _token_arrays(vocab)
         phon_ids: dict[str, int] = {}
         tok_phon = []
         for t in vocab:
@@ -151,13 +152,9 @@ class FormTable:
             tok_len=np.fromiter((len(t) for t in vocab), np.int64, len(vocab)),
             tok_digit=np.fromiter((t.isdigit() for t in vocab), bool, len(vocab)),
             tok_phon=np.asarray(tok_phon, np.int32),
-            tok_syl=np.fromiter(
-                (len(t) <= _SHORT_PART + 1 and _text.is_syllable(t) for t in vocab),
-                bool,
-                len(vocab),
-            ),
-            tok_chars=_short_chars(vocab),
-            tok_gender=np.fromiter((gender_form(t) for t in vocab), np.int64, len(vocab)),
+            tok_syl=tok_syl,
+            tok_chars=tok_chars,
+            tok_gender=tok_gender,
             phon_ids=phon_ids,
             korean_ids=korean_ids,
         )
@@ -236,6 +233,7 @@ def prepare_query(
         as_joined.extend(hash(t) for t in form.core)
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
+    syl, chars, gender = _token_arrays(tokens)
     phon_ids = table.phon_ids
     phon = []
     for t in tokens:
@@ -251,11 +249,9 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
-        syl=np.asarray(
-            [len(t) <= _SHORT_PART + 1 and _text.is_syllable(t) for t in tokens], np.bool_
-        ),
-        chars=_short_chars(tokens),
-        gender=np.asarray([gender_form(t) for t in tokens], np.int64),
+        syl=syl,
+        chars=chars,
+        gender=gender,
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
@@ -476,13 +472,20 @@ def _gather(
     return form_ids, position_col, cols, c_off, c_col, c_w
 
 
-def _short_chars(tokens: Sequence[str]) -> np.ndarray:
-    """Code points of every token of at most 4 letters (the parts `_short_typo` compares)."""
-    out = np.zeros((len(tokens), _SHORT_PART + 1), np.int32)
+def _token_arrays(tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-token arrays the similarity step reads, for list vocabulary and query rows alike:
+    a syllable of at most 4 letters (_text.is_syllable), the code points of tokens of at
+    most 4 letters (what `_short_typo` compares), and features.gender_form."""
+    short = _SHORT_PART + 1
+    syl = np.fromiter(
+        (len(t) <= short and _text.is_syllable(t) for t in tokens), np.bool_, len(tokens)
+    )
+    chars = np.zeros((len(tokens), short), np.int32)
     for i, t in enumerate(tokens):
-        if len(t) <= _SHORT_PART + 1:
-            out[i, : len(t)] = [ord(ch) for ch in t]
-    return out
+        if len(t) <= short:
+            chars[i, : len(t)] = [ord(ch) for ch in t]
+    gender = np.fromiter((gender_form(t) for t in tokens), np.int64, len(tokens))
+    return syl, chars, gender
 
 
 @numba.njit(cache=True, nogil=True)

@@ -14,6 +14,7 @@ import numpy as np
 from scrutiny.match import ids, kernel
 from scrutiny.match.explain import explain
 from scrutiny.match.features import (
+    AGAINST,
     ENTITY_FEATURES,
     NAME_FEATURES,
     align,
@@ -228,7 +229,7 @@ class Matcher:
             bound += max(0.0, w["vessel_match"])
         # Conflicts only subtract (their weights are negative in any sensible fit; a
         # positive one is still counted so the bound stays a bound).
-        bound += sum(max(0.0, w[f]) for f in ENTITY_FEATURES if "conflict" in f or f == "dob_far")
+        bound += sum(max(0.0, w[f]) for f in AGAINST)
         return bound
 
     def _best_names(self, forms: tuple[Form, ...], names: list[int], typed: bool) -> _Scored:
