@@ -1,11 +1,14 @@
 """Train-side pair diagnosis: where scrutiny and logic-v2 disagree, on pairs tuning may look at.
 
     .venv/bin/python -m eval.diagnose_pairs [--max-per-category 2000] [--out disagreements.tsv]
+        [--curve]
 
 The same labelled pairs as eval.run_pairs, but from the TRAIN split (eval/split.py), so that
 matcher work can be steered without looking at test designees. Prints F1 per report group for
 both systems at their default thresholds and writes the pairs they disagree on (label,
 category, schema, scores, names) to a TSV, positives logic-v2 finds and scrutiny misses first.
+With --curve it also prints scrutiny's F1 per report group over thresholds (the peer's F1 at
+its own threshold alongside), to see what a threshold costs pairs scored by name alone.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-per-category", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--out", type=Path, default=OUT / "train_disagreements.tsv")
+    parser.add_argument("--curve", action="store_true", help="F1 per group over thresholds")
     args = parser.parse_args(argv)
 
     import scrutiny
@@ -66,6 +70,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{group:24} {len(idx):6}  {a['precision']:.3f}/{a['recall']:.3f}/{a['f1']:.3f}"
             f"   {b['precision']:.3f}/{b['recall']:.3f}/{b['f1']:.3f}"
         )
+    if args.curve:
+        cuts = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+        print(f"{'group':24} " + " ".join(f"{t:>5}" for t in cuts) + "  logic-v2")
+        for group, idx in sorted(members.items()):
+            labels = [int(rows[i]["label"]) for i in idx]
+            if not any(labels):
+                continue
+            f1s = [prf(labels, [ours[i] >= t for i in idx])["f1"] for t in cuts]
+            peer = prf(labels, [theirs[i] >= peers.LOGIC_V2_THRESHOLD for i in idx])["f1"]
+            print(f"{group:24} " + " ".join(f"{f:5.3f}" for f in f1s) + f"  {peer:8.3f}")
     disagree = [
         i
         for i in range(len(rows))

@@ -1,4 +1,4 @@
-"""Calibration helpers: the split, the logistic fit and the clean-alert threshold rule."""
+"""Calibration helpers: the split, the logistic fit and the threshold rule."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from scrutiny.match.calibrate import (
     clean_alert_rate,
     fit_logistic,
     is_train,
+    threshold_curve,
 )
 from scrutiny.match.features import FEATURES
 from scrutiny.match.score import default_model
@@ -35,15 +36,23 @@ def test_logistic_fit_separates_a_separable_feature() -> None:
     assert abs(w[2]) < abs(w[1])
 
 
-def test_threshold_keeps_clean_alerts_within_budget() -> None:
-    # 2,000 clean queries, 2 candidates each; three queries carry a high-scoring candidate.
+def test_threshold_trades_recall_against_clean_alerts() -> None:
+    # 2,000 clean queries with 2 candidates each; two of them score high (0.62, 0.41).
     groups = np.repeat(np.arange(2000), 2)
-    p = np.full(4000, 0.1)
-    p[[10, 500, 3001]] = [0.95, 0.62, 0.41]
-    t = choose_threshold(p, groups, 2000, rate=0.001)
-    assert clean_alert_rate(p, groups, 2000, t) <= 0.001
-    assert t == 0.42  # the lowest step above the third-highest clean query
-    assert choose_threshold(p, groups, 2000, rate=0.01) == 0.3
+    clean = np.full(4000, 0.1)
+    clean[[500, 3001]] = [0.62, 0.41]
+    assert clean_alert_rate(clean, groups, 2000, 0.5) == 1 / 2000
+    # 100 true pairs: 90 score 0.70-0.99, 10 score 0.20-0.38.
+    positive = np.concatenate([np.linspace(0.7, 0.99, 90), np.linspace(0.2, 0.38, 10)])
+    curve = threshold_curve(positive, clean, groups, 2000)
+    # At 10 (issue 3's targets), two clean alerts (0.01) cost less than the last 10 true
+    # pairs (0.10) gain: the cutoff goes down to the lowest true pair, and no lower.
+    assert choose_threshold(curve) == 0.2
+    # When one alert costs more recall than the low true pairs are worth, it stays above
+    # the clean queries; of the cutoffs 0.63-0.70, which the sample cannot tell apart, the
+    # highest.
+    assert choose_threshold(curve, recall_per_alert=1000.0) == 0.7
+    assert clean_alert_rate(clean, groups, 2000, 0.7) == 0.0
 
 
 def test_shipped_model_has_a_weight_for_every_feature() -> None:
