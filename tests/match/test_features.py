@@ -97,6 +97,25 @@ def test_korean_name_matched_exactly_is_not_penalised_but_near_namesakes_are() -
     near = _values("Kim Jong Su", "Kim Jong Un")
     assert near["exact"] == 0.0
     assert near["korean_inexact"] == 1.0
+    # A syllable left out, every other one exact: a dropped middle name, not a near namesake.
+    dropped = _values("KIM Man", "KIM Jong Man")
+    assert dropped["korean_inexact"] == 0.0
+    assert dropped["query_contained"] == 1.0
+
+
+def test_a_joined_korean_name_reads_both_ways_at_an_n_g_boundary() -> None:
+    def exact(query: str, listed: str) -> bool:  # as the matcher does: any pair of forms
+        return any(
+            align(q, n, _idf, False).values[NAME_FEATURES.index("exact")] == 1.0
+            for q in name_forms(query)
+            for n in name_forms(listed)
+        )
+
+    # Mangon is 만곤 (Man Gon) or 망온 (Mang On); written apart, the list says which.
+    assert exact("LI Mangon", "RI, Man Gon")
+    assert exact("Kim Jongun", "KIM Jong Un")
+    assert exact("Kim Jongun", "KIM Jon Gun")
+    assert not exact("Kim Jong Un", "KIM Jon Gun")  # written apart: one reading
 
 
 def test_single_part_exact_match_is_flagged() -> None:
@@ -125,6 +144,8 @@ def test_patronymics_and_common_words_weigh_less() -> None:
 
     weights = part_weights(("murat", "krymgerijevitj", "chapsirokov"), _idf)
     assert weights[1] < weights[0] == weights[2]
+    weights = part_weights(("ihar", "viktaravitj", "kurylovitj"), _idf)  # Belarusian
+    assert weights[1] < weights[0]
     # Serbian surnames in -ovic are surnames, not patronymics.
     assert part_weights(("slobodan", "milosevic", "x"), _idf)[1] == 8.0
     assert commonness("bluenoroff") == 0.0

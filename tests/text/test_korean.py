@@ -7,6 +7,7 @@ import pytest
 from scrutiny.text.korean import (
     korean_key,
     korean_keys,
+    korean_name_keys,
     korean_token_key,
     korean_variants,
     syllables,
@@ -100,3 +101,11 @@ def test_surname_last_order_also_gives_the_surname_first_key() -> None:
 def test_token_keys_compare_mixed_names_word_by_word() -> None:
     assert korean_token_key("kwangson") == korean_token_key("gwangseon")
     assert korean_token_key("trading") is None
+
+
+def test_joined_names_have_a_key_per_reading_of_an_n_g_boundary() -> None:
+    keys = korean_name_keys(tokenize_name("LI Mangon"))
+    assert keys[0] == key("Ri Mang On")  # the segmenter's reading first
+    assert key("Ri Man Gon") in keys
+    assert korean_name_keys(tokenize_name("Kim Jong Un")) == (key("Kim Jong Un"),)
+    assert korean_name_keys(tokenize_name("John Smith")) == ()

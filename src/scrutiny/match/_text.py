@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from scrutiny.text.chinese import korean_readings, pinyin_syllables
-from scrutiny.text.korean import korean_name_key as _korean_key
+from scrutiny.text.korean import korean_name_keys as _korean_keys
 from scrutiny.text.korean import syllables as _korean_syllables
 from scrutiny.text.normalize import detect_script, tokenize_name
 from scrutiny.text.orgforms import (
@@ -48,9 +48,10 @@ def latin_forms(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
-def korean_key(tokens: tuple[str, ...]) -> str | None:
-    """Spelling-independent key of a romanised Korean name, None if it is not one."""
-    return _korean_key(list(tokens)) or None
+def korean_keys(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Spelling-independent keys of a romanised Korean name, (None,) if it is not one: the
+    key as segmented, then other readings of joined tokens' n|g boundaries (Mangon)."""
+    return _korean_keys(list(tokens)) or (None,)
 
 
 @lru_cache(maxsize=200_000)

@@ -75,6 +75,8 @@ _PATRONYMIC_FACTOR = 0.3
 _PATRONYMIC_ENDINGS = (
     "ovich", "evich", "ovych", "evych", "ovitj", "evitj", "ovitch", "evitch",
     "ovna", "evna", "ivna", "ichna", "ovitsj", "evitsj",
+    # Belarusian (Viktaravich, Viktaravitj, Ramualdavych):
+    "avich", "avych", "avitj", "avitsj",
 )  # fmt: skip
 
 
@@ -345,6 +347,7 @@ def align(
     unmatched_list = sum(w for w, s in zip(c_w, c_sim, strict=True) if s == 0.0)
     exact = korean_equal or sorted(q) == sorted(c)
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))
+    contained = len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim)
     values = [
         q_cov,
         c_cov,
@@ -360,12 +363,14 @@ def align(
         1.0 if q and all(len(t) <= _SHORT_PART + 1 for t in q) else 0.0,
         min(1.0, unmatched_list / 10.0),
         min(1.5, rarest / 10.0),
-        1.0 if query.korean is not None and not exact else 0.0,
+        # A Korean name spelt otherwise than the key allows is another name; one that drops
+        # a syllable of the list name is `query_contained`'s case (KIM Man, KIM Jong Man).
+        1.0 if query.korean is not None and not exact and not contained else 0.0,
         min(1.5, letters / 20.0),
         1.0 if exact and len(query.core) == 1 else 0.0,
         common,
         1.0 if typed and exact and len(query.core) == 1 else 0.0,
-        1.0 if len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim) else 0.0,
+        1.0 if contained else 0.0,
         1.0 if opposite else 0.0,
     ]
     for i, part in enumerate(q):

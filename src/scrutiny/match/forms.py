@@ -69,12 +69,12 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
             core, legal = _text.split_legal(reading, _text.org_type_spans(source))
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
-        korean = _text.korean_key(reading)
-        if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
-            seen.add((core, legal, korean))
-            forms.append(
-                Form(core, legal, korean, reading in sino and korean is not None, is_reading)
-            )
+        for korean in _text.korean_keys(reading):  # one form per reading of a joined name
+            if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
+                seen.add((core, legal, korean))
+                forms.append(
+                    Form(core, legal, korean, reading in sino and korean is not None, is_reading)
+                )
     return tuple(forms)
 
 

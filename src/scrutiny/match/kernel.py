@@ -752,15 +752,15 @@ def _features(
             row[11] = 1.0 if syllabic else 0.0
             row[12] = min(1.0, unmatched / 10.0)
             row[13] = min(1.5, rarest / 10.0)
-            row[14] = 1.0 if q_has_kor[k] and not exact else 0.0
-            row[15] = min(1.5, letters / 20.0)
-            row[16] = 1.0 if exact and single[k] else 0.0
-            row[17] = common if common <= 1.0 else 0.0
-            row[18] = 1.0 if typed and exact and single[k] else 0.0
             contained = nq >= 2 and nc > nq
             for i in range(nq):
                 if q_sim[i] != 1.0:
                     contained = False
+            row[14] = 1.0 if q_has_kor[k] and not exact and not contained else 0.0
+            row[15] = min(1.5, letters / 20.0)
+            row[16] = 1.0 if exact and single[k] else 0.0
+            row[17] = common if common <= 1.0 else 0.0
+            row[18] = 1.0 if typed and exact and single[k] else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
 

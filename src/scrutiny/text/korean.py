@@ -175,6 +175,50 @@ def korean_name_key(tokens: Sequence[str]) -> str | None:
     return korean_key(tokens)
 
 
+def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Other readings of a joined token at each n|g boundary: "mang-on" is also "man-gon".
+
+    A joined Korean given name hides where the g goes (Mangon: 만곤 or 망온; Kyongil: 경일
+    or 견길); the segmenter picks one reading, and a name written apart says the other.
+    """
+    inventory = _inventory()
+    out: list[tuple[str, ...]] = []
+    for i in range(len(seg) - 1):
+        left, right = seg[i], seg[i + 1]
+        if left.endswith("ng") and right[0] in "aeiouwy":
+            pair = (left[:-1], "g" + right)
+        elif left.endswith("n") and right.startswith("g"):
+            pair = (left + "g", right[1:])
+        else:
+            continue
+        if pair[0] in inventory and pair[1] in inventory:
+            out.append((*seg[:i], *pair, *seg[i + 2 :]))
+    return out
+
+
+def korean_name_keys(tokens: Sequence[str], limit: int = 4) -> tuple[str, ...]:
+    """:func:`korean_name_key`, then the keys of the other readings of joined tokens at
+    their n|g boundaries (``["li", "mangon"]`` → ``"i.mang.on"``, ``"i.man.kon"``): the
+    second equals ``["ri", "man", "gon"]``'s key. At most `limit` keys; () if not Korean."""
+    first = korean_name_key(tokens)
+    if first is None:
+        return ()
+    keys = [first]
+    tokens = list(tokens)
+    for i, token in enumerate(tokens):
+        seg = _segment(token)
+        if seg is None or len(seg) < 2:
+            continue
+        for other in _regrouped(seg):
+            spelled = [*tokens[:i], "".join(other[:1]), *other[1:], *tokens[i + 1 :]]
+            key = korean_name_key(spelled)
+            if key is not None and key not in keys:
+                keys.append(key)
+            if len(keys) >= limit:
+                return tuple(keys)
+    return tuple(keys)
+
+
 def korean_token_key(token: str) -> str | None:
     """The key of one token (``"jongun"`` → ``"cong.on"``), for token-by-token comparison of
     names that mix Korean and English words (``"Kwangson Banking Corp"``)."""
