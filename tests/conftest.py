@@ -16,7 +16,9 @@ _DEFAULT_LISTS = Path(__file__).resolve().parents[1].parent / "shared" / "lists"
 
 
 def lists_root() -> Path:
-    return Path(os.environ.get("SCRUTINY_LISTS_DIR") or _DEFAULT_LISTS)
+    # Absolute: tests link list files into temporary folders, where a relative path (make's
+    # default ../shared/lists) would point nowhere.
+    return Path(os.environ.get("SCRUTINY_LISTS_DIR") or _DEFAULT_LISTS).resolve()
 
 
 @pytest.fixture(scope="session")
