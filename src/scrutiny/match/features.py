@@ -365,7 +365,8 @@ def align(
         min(1.5, rarest / 10.0),
         # A Korean name spelt otherwise than the key allows is another name; one that drops
         # a syllable of the list name is `query_contained`'s case (KIM Man, KIM Jong Man).
-        1.0 if query.korean is not None and not exact and not contained else 0.0,
+        # One word that happens to read as Korean syllables (GENCO, OUREA) is not a name.
+        1.0 if query.korean is not None and not exact and not contained and len(q) >= 2 else 0.0,
         min(1.5, letters / 20.0),
         1.0 if exact and len(query.core) == 1 else 0.0,
         common,

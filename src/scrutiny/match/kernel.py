@@ -756,7 +756,7 @@ def _features(
             for i in range(nq):
                 if q_sim[i] != 1.0:
                     contained = False
-            row[14] = 1.0 if q_has_kor[k] and not exact and not contained else 0.0
+            row[14] = 1.0 if q_has_kor[k] and not exact and not contained and nq >= 2 else 0.0
             row[15] = min(1.5, letters / 20.0)
             row[16] = 1.0 if exact and single[k] else 0.0
             row[17] = common if common <= 1.0 else 0.0
