@@ -154,6 +154,24 @@ def test_message_decisions(screener: PaymentScreener) -> None:
     assert structured.to_dict()["decision"] == "hold"
 
 
+def test_a_party_holds_on_a_vessel_only_by_its_exact_name() -> None:
+    entities = [
+        _entity("v", "Perarin", EntityType.VESSEL, Identifier(IdKind.IMO, "9187629")),
+        _entity("p", "Perarin Holdings", EntityType.ORGANIZATION),
+    ]
+    screener = PaymentScreener(Matcher.from_entities(entities), threshold=0.05)
+    # A name one letter from the ship's scores above this threshold, as a name alone...
+    assert any(h.entity_id == "test:v" for h in screener._screen_name("PERRIN", None, ()))
+    # ...but a party is a person or a company: no hold on the ship unless it is its name.
+    near = screener.screen_raw(_mt103(":50K:PERRIN\n:59:JANE DOE"))
+    assert not any(h.entity_id == "test:v" for h in near.hits)
+    exact = screener.screen_raw(_mt103(":50K:PERARIN\n:59:JANE DOE"))
+    assert any(h.location == ":50K:" and h.entity_id == "test:v" for h in exact.hits)
+    # Parties still hold on companies by near names.
+    company = screener.screen_raw(_mt103(":50K:PERRARIN HOLDINGS\n:59:JANE DOE"))
+    assert any(h.entity_id == "test:p" for h in company.hits)
+
+
 def test_near_words_allow_edits_by_length() -> None:
     from scrutiny.payments.freetext import _near
 

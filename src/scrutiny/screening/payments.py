@@ -34,7 +34,7 @@ from scrutiny.match import ids
 from scrutiny.match.forms import index_keys, name_forms
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Hit, Query
-from scrutiny.model import Entity, IdKind
+from scrutiny.model import Entity, EntityType, IdKind
 from scrutiny.payments import parse_message, split_messages
 from scrutiny.payments.accounts import read_account
 from scrutiny.payments.bic import SANCTIONED_BANK_COUNTRIES, bic_country, institution_code
@@ -131,6 +131,13 @@ class PaymentScreener:
         self._name_cache: dict[tuple[Any, ...], list[Hit]] = {}
         self._candidate_cache: dict[tuple[Any, ...], list[str]] = {}
         self._lock = threading.Lock()
+        # A party (debtor, creditor, agent) is a person or a company; a ship holds no account.
+        # Vessel names reach payments in free text, where the scanner looks for them, so a
+        # party's name holds on a listed vessel only when it is that vessel's name exactly:
+        # otherwise every customer one letter from a tanker (PERRIN / PERARIN) is held.
+        self._vessel_ids = frozenset(
+            e.id for e in matcher.index.entities if e.schema == str(EntityType.VESSEL)
+        )
 
     # --- whole messages ------------------------------------------------------------------
 
@@ -420,6 +427,8 @@ class PaymentScreener:
         best: dict[str, PaymentHit] = {}
         for text in candidates:
             for hit in self._screen_name(text, schema, countries):
+                if hit.entity_id in self._vessel_ids and not _exact(hit):
+                    continue
                 if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
                     best[hit.entity_id] = PaymentHit(
                         party.location,
@@ -433,6 +442,11 @@ class PaymentScreener:
                         hit.explanation,
                     )
         yield from best.values()
+
+
+def _exact(hit: Hit) -> bool:
+    """The hit's name is the query's, part for part (the score model's `exact` feature)."""
+    return bool(hit.explanation.get("contributions", {}).get("exact", 0.0))
 
 
 def key_is_lei(kind: IdKind | None) -> bool:
