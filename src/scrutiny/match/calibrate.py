@@ -18,9 +18,15 @@ Clean pairs weigh CLEAN_PAIR_WEIGHT each in the fit; a clean query whose whole n
 listed name (a namesake) is a name match, left out of the fit and of the threshold rule and
 reported apart (`clean_alerts_per_1000_with_namesakes`), unless its date of birth conflicts
 with the designee's: then it is a negative like any other clean pair.
-The threshold is the lowest at which the train-side clean queries raise at most one alert
-per 1,000 (an alert: any candidate at or above it), which maximises recall under that
-constraint.
+The threshold trades recall against clean alerts (`choose_threshold`): the cutoff that
+maximises recall of the train-side positive pairs minus RECALL_PER_ALERT (10) times the
+share of train-side clean queries that alert (any candidate at or above it; namesakes
+included, as a customer file would see them), both read on held-out (cross-fitted) scores.
+10 is issue 3's own exchange rate: its recall target (0.99) lets 10 designees in 1,000 slip,
+its alert budget lets 1 clean customer in 1,000 alert. (Until 2026-11-22 the rule was "the
+lowest cutoff at which clean queries alert at most once per 1,000"; on ~3,600 clean queries
+that read the noise of three queries, moved 0.54-0.58 from fit to fit, and bought no fewer
+clean-record alerts than a cutoff at 0.50 while missing more designees; docs/evaluation.md.)
 
 Calibration (after the weighted fit). The 20x clean weight makes the fit's sigmoid
 under-confident below ~0.8, so the score is a monotone map of the logit fitted afterwards:

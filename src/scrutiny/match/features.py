@@ -40,9 +40,10 @@ NAME_FEATURES = (
     "rarest_part",  # IDF of the rarest part matched near-exactly / 10: one rare part is evidence
     "korean_inexact",  # a Korean name matched inexactly: few syllables, so near ones are others
     "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
-    "single_exact",  # a one-part query equal to a one-part name (Ian, John, Denise)
+    "single_match",  # a one-part query aligned with a one-part name (Ian, John, Denise),
+    # however closely: a misspelt one-word name is no stronger evidence than the word itself
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
-    "single_exact_typed",  # single_exact where the query says it is an organization or vessel
+    "single_match_typed",  # single_match where the query says it is an organization or vessel
     "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
     "gender_forms",  # a Slavic surname matched in its other gender's form (Petrova / Petrov)
 )
@@ -348,6 +349,7 @@ def align(
     exact = korean_equal or sorted(q) == sorted(c)
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))
     contained = len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim)
+    single_match = len(query.core) == 1 and len(c) == 1 and matched > 0.0
     values = [
         q_cov,
         c_cov,
@@ -368,9 +370,9 @@ def align(
         # One word that happens to read as Korean syllables (GENCO, OUREA) is not a name.
         1.0 if query.korean is not None and not exact and not contained and len(q) >= 2 else 0.0,
         min(1.5, letters / 20.0),
-        1.0 if exact and len(query.core) == 1 else 0.0,
+        1.0 if single_match else 0.0,
         common,
-        1.0 if typed and exact and len(query.core) == 1 else 0.0,
+        1.0 if typed and single_match else 0.0,
         1.0 if contained else 0.0,
         1.0 if opposite else 0.0,
     ]

@@ -758,9 +758,10 @@ def _features(
                     contained = False
             row[14] = 1.0 if q_has_kor[k] and not exact and not contained and nq >= 2 else 0.0
             row[15] = min(1.5, letters / 20.0)
-            row[16] = 1.0 if exact and single[k] else 0.0
+            single_match = single[k] and nc == 1 and matched > 0.0
+            row[16] = 1.0 if single_match else 0.0
             row[17] = common if common <= 1.0 else 0.0
-            row[18] = 1.0 if typed and exact and single[k] else 0.0
+            row[18] = 1.0 if typed and single_match else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
 
