@@ -125,6 +125,15 @@ def test_single_part_match_is_flagged_exact_or_not() -> None:
     assert _values("Bluenorof", "BLUENOROFF")["single_match"] == 1.0
     assert _values("Bluenoroff", "BLUENOROFF GROUP")["single_match"] == 0.0
 
+    # A query typed as a company, one word near-exactly a one-word list name, is strong
+    # evidence; a merely similar word (Adams / IDIAMS, by sound) is not.
+    def typed(query: str, listed: str) -> float:
+        alignment = align(name_forms(query)[0], name_forms(listed)[0], _idf, False, typed=True)
+        return alignment.values[NAME_FEATURES.index("single_match_typed")]
+
+    assert typed("Bluenorof", "BLUENOROFF") == 1.0
+    assert typed("Adams PLC", "IDIAMS DMCC") == 0.0
+
 
 def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     from scrutiny.match.forms import name_forms as forms_of

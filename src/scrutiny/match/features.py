@@ -43,7 +43,7 @@ NAME_FEATURES = (
     "single_match",  # a one-part query aligned with a one-part name (Ian, John, Denise),
     # however closely: a misspelt one-word name is no stronger evidence than the word itself
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
-    "single_match_typed",  # single_match where the query says it is an organization or vessel
+    "single_match_typed",  # single_match, near-exact, where the query is an organization or vessel
     "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
     "gender_forms",  # a Slavic surname matched in its other gender's form (Petrova / Petrov)
 )
@@ -372,7 +372,7 @@ def align(
         min(1.5, letters / 20.0),
         1.0 if single_match else 0.0,
         common,
-        1.0 if typed and single_match else 0.0,
+        1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0,
         1.0 if contained else 0.0,
         1.0 if opposite else 0.0,
     ]

@@ -761,7 +761,7 @@ def _features(
             single_match = single[k] and nc == 1 and matched > 0.0
             row[16] = 1.0 if single_match else 0.0
             row[17] = common if common <= 1.0 else 0.0
-            row[18] = 1.0 if typed and single_match else 0.0
+            row[18] = 1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
 
