@@ -22,6 +22,7 @@ from pathlib import Path
 from eval import build_sets
 from eval.lists import load_all_entities
 from scrutiny.match import Matcher, Query
+from scrutiny.match.explain import names_equal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,9 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         hits = matcher.screen(Query(row["name"], schema=row["schema"]))
         if hits:
             alerts += 1
-            contributions = hits[0].explanation.get("contributions", {})
+            explanation = hits[0].explanation
+            contributions = explanation.get("contributions", {})
             # A namesake: the whole (multi-part) name is a listed name.
-            namesake = "exact" in contributions and "single_part" not in contributions
+            parts = str(explanation.get("query_form") or "").split()
+            namesake = len(parts) > 1 and names_equal(explanation)
             namesakes += namesake
             top = hits[0]
             alerted.append(

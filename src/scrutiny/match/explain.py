@@ -67,3 +67,12 @@ def explain(
     if notes:
         result["notes"] = list(notes)
     return result
+
+
+def names_equal(explanation: dict[str, Any]) -> bool:
+    """Whether a hit's explanation says the query's name is the list name: the same parts in
+    any order, or the same Korean name however romanised. Read from the aligned forms, not
+    from the `exact` feature's contribution, which the fit may leave at 0."""
+    query = sorted(str(explanation.get("query_form") or "").split())
+    listed = sorted(str(explanation.get("list_form") or "").split())
+    return bool(query) and (query == listed or bool(explanation.get("korean_key_equal")))

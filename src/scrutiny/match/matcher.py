@@ -431,6 +431,8 @@ def compare_with(
         "agreeing": sorted(k for k, v in contributions.items() if v > 0) + shared,
         "conflicting": sorted(k for k, v in contributions.items() if v < 0),
     }
+    if query_form is not None and list_form is not None and query_form.korean:
+        explanation["korean_key_equal"] = query_form.korean == list_form.korean  # as explain()
     return Comparison(probability, probability >= model.threshold, explanation)
 
 

@@ -31,6 +31,7 @@ import numpy as np
 
 from scrutiny.errors import QueryError
 from scrutiny.match import ids
+from scrutiny.match.explain import names_equal
 from scrutiny.match.forms import index_keys, name_forms
 from scrutiny.match.matcher import Matcher
 from scrutiny.match.query import Hit, Query
@@ -427,7 +428,7 @@ class PaymentScreener:
         best: dict[str, PaymentHit] = {}
         for text in candidates:
             for hit in self._screen_name(text, schema, countries):
-                if hit.entity_id in self._vessel_ids and not _exact(hit):
+                if hit.entity_id in self._vessel_ids and not names_equal(hit.explanation):
                     continue
                 if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
                     best[hit.entity_id] = PaymentHit(
@@ -442,11 +443,6 @@ class PaymentScreener:
                         hit.explanation,
                     )
         yield from best.values()
-
-
-def _exact(hit: Hit) -> bool:
-    """The hit's name is the query's, part for part (the score model's `exact` feature)."""
-    return bool(hit.explanation.get("contributions", {}).get("exact", 0.0))
 
 
 def key_is_lei(kind: IdKind | None) -> bool:
