@@ -57,6 +57,21 @@ def test_compare_scores_pairs_and_dob_conflict() -> None:
     assert "dob_conflict" in conflict.explanation["conflicting"]
 
 
+def test_explanations_say_whether_the_names_are_the_same() -> None:
+    from scrutiny.match.explain import names_equal
+
+    assert names_equal(scrutiny.compare("Jong Un KIM", "KIM, Jong-un").explanation)
+    assert names_equal(scrutiny.compare("Gim Jeong-eun", "KIM Jong Un").explanation)  # key
+    assert not names_equal(scrutiny.compare("Kim Jong Su", "KIM Jong Un").explanation)
+    # An exact name is never evidence against (the fit holds `exact` >= 0) and a misspelt
+    # one-word name never scores above the word itself.
+    assert "exact" not in scrutiny.compare("Bluenoroff", "BLUENOROFF").explanation["conflicting"]
+    assert (
+        scrutiny.compare("Bluenorof", "BLUENOROFF").score
+        < scrutiny.compare("Bluenoroff", "BLUENOROFF").score
+    )
+
+
 def test_empty_store_says_load_lists_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCRUTINY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SCRUTINY_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")

@@ -434,6 +434,12 @@ def _fold(unit: str, folds: int = CALIBRATION_FOLDS) -> int:
 # pairs across lists) and raised false holds in payments (BLANC S.A. vs BLANC BANK LLC), so
 # such a feature is dropped from the fit (weight 0) rather than given the wrong sign.
 _NON_POSITIVE = ("legal_mismatch",)
+# And the other way: the same parts, in any order, can only be evidence for a match. Once
+# `single_match` took one-word names however close, the one-word exact namesakes among the
+# clean negatives (Denise = DENISE) pulled `exact` to -0.48, so an untyped misspelling again
+# scored above the word itself (BLUENOROF 0.70, Bluenoroff 0.67) and an explanation listed an
+# exact name as evidence against.
+_NON_NEGATIVE = ("exact",)
 # Facts that never occur on a true pair the builder makes (no designee query is given a birth
 # date years from the listed ones): only the L2 penalty bounds their weight, and at the common
 # penalty it stopped at a size that left a namesake born 30 years apart above the threshold.
@@ -445,6 +451,7 @@ _L2 = np.asarray([0.1 if f in _WEAK_PENALTY else 1.0 for f in FEATURES])
 def _fit_weights(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
     w = fit_logistic(x, y, l2=_L2, sample_weight=weight)
     wrong = [FEATURES.index(f) for f in _NON_POSITIVE if w[FEATURES.index(f) + 1] > 0]
+    wrong += [FEATURES.index(f) for f in _NON_NEGATIVE if w[FEATURES.index(f) + 1] < 0]
     if wrong:
         x = x.copy()
         x[:, wrong] = 0.0
