@@ -103,6 +103,12 @@ def test_korean_name_matched_exactly_is_not_penalised_but_near_namesakes_are() -
     assert dropped["query_contained"] == 1.0
 
 
+def test_a_name_none_of_whose_parts_matched_near_exactly_is_flagged() -> None:
+    assert _values("Simona Schmidtke", "SCHNEIDER, Simon")["all_fuzzy"] == 1.0
+    assert _values("Ivan Petrpv", "Ivan Petrov")["all_fuzzy"] == 0.0  # Ivan is exact
+    assert _values("Bluenorof", "BLUENOROFF")["all_fuzzy"] == 0.0  # one part: single_match's
+
+
 def test_a_joined_korean_name_reads_both_ways_at_an_n_g_boundary() -> None:
     def exact(query: str, listed: str) -> bool:  # as the matcher does: any pair of forms
         return any(

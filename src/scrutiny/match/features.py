@@ -46,6 +46,7 @@ NAME_FEATURES = (
     "single_match_typed",  # single_match, near-exact, where the query is an organization or vessel
     "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
     "gender_forms",  # a Slavic surname matched in its other gender's form (Petrova / Petrov)
+    "all_fuzzy",  # a 2+ part query none of whose parts matched near-exactly (Simona Schmidtke)
 )
 ENTITY_FEATURES = (
     "dob_exact",
@@ -375,6 +376,7 @@ def align(
         1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0,
         1.0 if contained else 0.0,
         1.0 if opposite else 0.0,
+        1.0 if len(q) >= 2 and not exact and all(s < _STRONG_SIM for s in q_sim) else 0.0,
     ]
     for i, part in enumerate(q):
         if i not in used_q:

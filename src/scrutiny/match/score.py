@@ -50,6 +50,7 @@ _PRIOR = {
     "single_match_typed": 1.0,
     "query_contained": 0.5,
     "gender_forms": -1.0,
+    "all_fuzzy": 0.0,
     "dob_exact": 2.0,
     "dob_partial": 1.0,
     "dob_near": 0.3,
