@@ -155,11 +155,10 @@ def _legal_spelling(token: str) -> str:
 def _phrase_spelling(token: str) -> str:
     if len(token) < _MISSPELT_PHRASE_MIN or not token.isalpha() or token_weight_class(token):
         return token
-    words = _phrase_words()
     if token in _phrase_word_set():
         return token
     # Sorted: of two words one edit away the first in order wins, whatever the hash seed.
-    found = process.extractOne(token, words, scorer=OSA.distance, score_cutoff=1)
+    found = process.extractOne(token, _phrase_words(), scorer=OSA.distance, score_cutoff=1)
     return found[0] if found is not None else token
 
 

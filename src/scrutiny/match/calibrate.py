@@ -415,12 +415,9 @@ def choose_threshold(
     1,000 clean customers alert, so one clean alert weighs as much as ten missed designees.
     Of cutoffs the sample cannot tell apart (same recall, same alerts), the highest is kept.
     """
-    best = max(c["recall"] - recall_per_alert * c["clean_alert_rate"] for c in curve)
-    return max(
-        c["threshold"]
-        for c in curve
-        if c["recall"] - recall_per_alert * c["clean_alert_rate"] >= best - 1e-12
-    )
+    gains = [c["recall"] - recall_per_alert * c["clean_alert_rate"] for c in curve]
+    best = max(gains)
+    return max(c["threshold"] for c, g in zip(curve, gains, strict=True) if g >= best - 1e-12)
 
 
 def _fold(unit: str, folds: int = CALIBRATION_FOLDS) -> int:

@@ -688,12 +688,9 @@ def _features(
             letters = 0
             rarest = 0.0
             strong = 0
-            near_exact = False  # any part matched near-exactly (all_fuzzy)
             common = 2.0  # min commonness of the parts matched near-exactly
             for i in range(nq):
                 x = q_sim[i]
-                if x >= _STRONG_SIM:
-                    near_exact = True
                 matched += q_w[i] * x
                 if 0.0 < x < 1.0:
                     fuzzy += q_w[i] * x
@@ -767,6 +764,7 @@ def _features(
             row[18] = 1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
+            near_exact = common <= 1.0  # `common` is set by any part matched near-exactly
             row[21] = 1.0 if nq >= 2 and not exact and not near_exact else 0.0
 
 

@@ -210,7 +210,7 @@ def korean_name_keys(tokens: Sequence[str], limit: int = 4) -> tuple[str, ...]:
         if seg is None or len(seg) < 2:
             continue
         for other in _regrouped(seg):
-            spelled = [*tokens[:i], "".join(other[:1]), *other[1:], *tokens[i + 1 :]]
+            spelled = [*tokens[:i], *other, *tokens[i + 1 :]]  # the token split as read
             key = korean_name_key(spelled)
             if key is not None and key not in keys:
                 keys.append(key)
