@@ -55,6 +55,23 @@ def test_threshold_trades_recall_against_clean_alerts() -> None:
     assert clean_alert_rate(clean, groups, 2000, 0.7) == 0.0
 
 
+def test_features_with_a_direction_never_fit_the_wrong_sign() -> None:
+    from scrutiny.match.calibrate import _NON_NEGATIVE, _NON_POSITIVE, _fit_weights
+
+    rng = np.random.default_rng(3)
+    n = 600
+    x = rng.random((n, len(FEATURES)))
+    y = (x[:, 0] > 0.5).astype(float)
+    # Make two directed features carry the label the wrong way round.
+    x[:, FEATURES.index("exact")] = 1.0 - y
+    x[:, FEATURES.index("fuzzy_share")] = y
+    w = _fit_weights(x, y, np.ones(n))
+    assert all(w[FEATURES.index(f) + 1] >= 0.0 for f in _NON_NEGATIVE)
+    assert all(w[FEATURES.index(f) + 1] <= 0.0 for f in _NON_POSITIVE)
+    assert w[FEATURES.index("exact") + 1] == 0.0 and w[FEATURES.index("fuzzy_share") + 1] == 0.0
+    assert w[1] > 1.0  # the informative feature still carries the fit
+
+
 def test_shipped_model_has_a_weight_for_every_feature() -> None:
     model = default_model()
     assert len(model.weights) == len(FEATURES)

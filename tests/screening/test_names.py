@@ -70,6 +70,9 @@ def test_explanations_say_whether_the_names_are_the_same() -> None:
         scrutiny.compare("Bluenorof", "BLUENOROFF").score
         < scrutiny.compare("Bluenoroff", "BLUENOROFF").score
     )
+    assert (
+        scrutiny.compare("PERRIN", "PERARIN").score < scrutiny.compare("PERARIN", "PERARIN").score
+    )
 
 
 def test_empty_store_says_load_lists_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -426,17 +426,17 @@ def _fold(unit: str, folds: int = CALIBRATION_FOLDS) -> int:
     return int.from_bytes(digest[:8], "big") % folds
 
 
-# Features that can only be evidence against a match. A positive fitted weight on them is an
-# artefact of the training mix (e.g. different legal forms showed up mostly on same-designee
-# pairs across lists) and raised false holds in payments (BLANC S.A. vs BLANC BANK LLC), so
-# such a feature is dropped from the fit (weight 0) rather than given the wrong sign.
-_NON_POSITIVE = ("legal_mismatch",)
-# And the other way: the same parts, in any order, can only be evidence for a match. Once
-# `single_match` took one-word names however close, the one-word exact namesakes among the
-# clean negatives (Denise = DENISE) pulled `exact` to -0.48, so an untyped misspelling again
-# scored above the word itself (BLUENOROF 0.70, Bluenoroff 0.67) and an explanation listed an
-# exact name as evidence against.
-_NON_NEGATIVE = ("exact",)
+# Features whose meaning has a direction keep it: a fitted weight of the wrong sign is an
+# artefact of collinear features and the training mix, and it is dropped from the fit (weight
+# 0) rather than shipped. Evidence against a match: `legal_mismatch` (it once fitted positive
+# and held BLANC S.A. on BLANC BANK LLC in payments) and `fuzzy_share`, the share of the match
+# made of inexact parts. Evidence for one: the same parts (`exact`), and parts matched
+# near-exactly (`strong_parts`, `rarest_part`, `matched_letters`). With those signs free, a
+# one-word name scored below its own misspelling: PERARIN 0.46 and PERRIN 0.71 against the
+# tanker PERARIN (fuzzy_share +1.17, rarest_part -1.26, strong_parts -0.34), and an
+# explanation listed an exact name as evidence against.
+_NON_POSITIVE = ("legal_mismatch", "fuzzy_share")
+_NON_NEGATIVE = ("exact", "strong_parts", "rarest_part", "matched_letters")
 # Facts that never occur on a true pair the builder makes (no designee query is given a birth
 # date years from the listed ones): only the L2 penalty bounds their weight, and at the common
 # penalty it stopped at a size that left a namesake born 30 years apart above the threshold.
@@ -445,15 +445,23 @@ _WEAK_PENALTY = ("dob_conflict", "dob_far")
 _L2 = np.asarray([0.1 if f in _WEAK_PENALTY else 1.0 for f in FEATURES])
 
 
+def _wrong_signs(w: np.ndarray) -> set[int]:
+    """Features (column indices) whose fitted weight goes against their direction."""
+    return {FEATURES.index(f) for f in _NON_POSITIVE if w[FEATURES.index(f) + 1] > 0} | {
+        FEATURES.index(f) for f in _NON_NEGATIVE if w[FEATURES.index(f) + 1] < 0
+    }
+
+
 def _fit_weights(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> np.ndarray:
     w = fit_logistic(x, y, l2=_L2, sample_weight=weight)
-    wrong = [FEATURES.index(f) for f in _NON_POSITIVE if w[FEATURES.index(f) + 1] > 0]
-    wrong += [FEATURES.index(f) for f in _NON_NEGATIVE if w[FEATURES.index(f) + 1] < 0]
-    if wrong:
+    wrong: set[int] = set()
+    # Dropping one feature can turn another: refit until every kept sign is right.
+    while new := _wrong_signs(w) - wrong:
+        wrong |= new
         x = x.copy()
-        x[:, wrong] = 0.0
+        x[:, sorted(wrong)] = 0.0
         w = fit_logistic(x, y, l2=_L2, sample_weight=weight)
-        w[[i + 1 for i in wrong]] = 0.0
+    w[[i + 1 for i in wrong]] = 0.0
     unseen = ~x.any(axis=0)  # a feature never set in training keeps its prior weight
     for i in np.flatnonzero(unseen):
         if i in wrong:
