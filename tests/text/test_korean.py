@@ -109,3 +109,11 @@ def test_joined_names_have_a_key_per_reading_of_an_n_g_boundary() -> None:
     assert key("Ri Man Gon") in keys
     assert korean_name_keys(tokenize_name("Kim Jong Un")) == (key("Kim Jong Un"),)
     assert korean_name_keys(tokenize_name("John Smith")) == ()
+
+
+def test_joined_names_have_a_key_per_reading_of_a_final_n_or_l() -> None:
+    # The segmenter reads Jinyeong ji-nyeong and Chanil cha-nil; the names written apart say
+    # jin-yeong (Jin Yong) and chan-il (Chan Il).
+    assert key("JON Jin Yong") in korean_name_keys(tokenize_name("JON Jinyeong"))
+    assert key("CHOE Chan Il") in korean_name_keys(tokenize_name("CHOI Chanil"))
+    assert key("Kim Jong Un") in korean_name_keys(tokenize_name("Gim Jeongeun"))

@@ -50,7 +50,7 @@ def latin_forms(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=200_000)
 def korean_keys(tokens: tuple[str, ...]) -> tuple[str | None, ...]:
     """Spelling-independent keys of a romanised Korean name, (None,) if it is not one: the
-    key as segmented, then other readings of joined tokens' n|g boundaries (Mangon)."""
+    key as segmented, then other readings of joined tokens' syllable boundaries (Mangon, Chanil)."""
     return _korean_keys(list(tokens)) or (None,)
 
 

@@ -752,6 +752,7 @@ def calibrate(
     pairs = build_pairs(entities, matcher)
     params = fit_params(pairs, sorted({e.provenance.list_id for e in entities}), method)
     out = out or Path(__file__).resolve().parents[1] / "data" / PARAMS_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(orjson.dumps(params, option=orjson.OPT_INDENT_2))
     index = matcher.index
     common = {t: round(w_, 3) for t, w_ in index.token_idf.items() if w_ < index.max_idf - 4.0}

@@ -31,8 +31,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms); 3: forms
 # flag Sino-Korean readings (Form.sino) and readings of Han, Hangul and Kana (Form.reading);
 # misspelt words of multi-word legal forms corrected; 4: a joined Korean name has a form
-# per reading of its n|g boundaries (Mangon: man-gon, mang-on).
-FORMAT_VERSION = 4
+# per reading of its n|g boundaries (Mangon: man-gon, mang-on); 5: ... and where a final n
+# or l may begin the next syllable (Jinyeong: ji-nyeong, jin-yeong).
+FORMAT_VERSION = 5
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

@@ -176,10 +176,14 @@ def korean_name_key(tokens: Sequence[str]) -> str | None:
 
 
 def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """Other readings of a joined token at each n|g boundary: "mang-on" is also "man-gon".
+    """Other readings of a joined token where a syllable's final n, l or ng may begin the next
+    syllable instead: "mang-on" is also "man-gon", "ji-nyeong" also "jin-yeong", "cha-nil"
+    also "chan-il" (and the other way round).
 
-    A joined Korean given name hides where the g goes (Mangon: 만곤 or 망온; Kyongil: 경일
-    or 견길); the segmenter picks one reading, and a name written apart says the other.
+    A joined Korean given name hides where its syllables meet (Mangon: 만곤 or 망온; Jinyeong:
+    진영 or 지녕; Chanil: 찬일 or 차닐); the segmenter picks one reading, and a name written
+    apart says another. Only these consonants move: the other finals are rare in names, and
+    letting every consonant move gives Saddam Hussein al-Tikriti a second Korean key.
     """
     inventory = _inventory()
     out: list[tuple[str, ...]] = []
@@ -189,6 +193,10 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
             pair = (left[:-1], "g" + right)
         elif left.endswith("n") and right.startswith("g"):
             pair = (left + "g", right[1:])
+        elif left[-1] in "nl" and right[0] in "aeiouwy":
+            pair = (left[:-1], left[-1] + right)
+        elif left[-1] in "aeiouwy" and right[0] in "nl" and right[1:2] in tuple("aeiouwy"):
+            pair = (left + right[0], right[1:])
         else:
             continue
         if pair[0] in inventory and pair[1] in inventory:
@@ -198,7 +206,7 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 def korean_name_keys(tokens: Sequence[str], limit: int = 4) -> tuple[str, ...]:
     """:func:`korean_name_key`, then the keys of the other readings of joined tokens at
-    their n|g boundaries (``["li", "mangon"]`` → ``"i.mang.on"``, ``"i.man.kon"``): the
+    the boundaries `_regrouped` reads both ways (``["li", "mangon"]`` → ``"i.mang.on"``, ``"i.man.kon"``): the
     second equals ``["ri", "man", "gon"]``'s key. At most `limit` keys; () if not Korean."""
     first = korean_name_key(tokens)
     if first is None:
