@@ -6,7 +6,7 @@
 The same labelled pairs as eval.run_pairs, but from the TRAIN split (eval/split.py), so that
 matcher work can be steered without looking at test designees. Prints F1 per report group for
 both systems at their default thresholds and writes the pairs they disagree on (label,
-category, schema, scores, names) to a TSV, positives logic-v2 finds and scrutiny misses first.
+category, schema, report groups, scores, names) to a TSV, positives logic-v2 finds and scrutiny misses first.
 With --curve it also prints scrutiny's F1 per report group over thresholds (the peer's F1 at
 its own threshold alongside), to see what a threshold costs pairs scored by name alone.
 """
@@ -89,12 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     disagree.sort(key=lambda i: (-int(rows[i]["label"]), rows[i]["schema"], rows[i]["category"]))
     with args.out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter="\t")
-        writer.writerow(["label", "category", "schema", "scrutiny", "logic_v2", "name1", "name2"])
+        writer.writerow(
+            ["label", "category", "schema", "groups", "scrutiny", "logic_v2", "name1", "name2"]
+        )
         for i in disagree:
             r = rows[i]
             writer.writerow(
-                [r["label"], r["category"], r["schema"], f"{ours[i]:.3f}", f"{theirs[i]:.3f}",
-                 r["name1"], r["name2"]]
+                [r["label"], r["category"], r["schema"], ",".join(groups_of(r)),
+                 f"{ours[i]:.3f}", f"{theirs[i]:.3f}", r["name1"], r["name2"]]
             )  # fmt: skip
     print(f"{len(disagree)} disagreements -> {args.out}")
     return 0
