@@ -1,7 +1,7 @@
 """Score the evaluation sets with scrutiny and the peers, side by side.
 
     .venv/bin/python -m eval.build_sets          # once: writes eval/out/*.csv
-    .venv/bin/python -m eval.run_pairs [--max-per-category 3000] [--skip-e2e]
+    .venv/bin/python -m eval.run_pairs [--max-per-category N] [--skip-e2e]
 
 Three measurements, all on the TEST split only (designees never seen by tuning):
 
@@ -12,7 +12,9 @@ Three measurements, all on the TEST split only (designees never seen by tuning):
    (scrutiny: `scrutiny.DEFAULT_THRESHOLD`; logic-v2: 0.70, yente's; Watchman-like: 0.85).
    Precision, recall and F1 per group (person / organization / vessel; same script / cross
    script; Korean; Chinese), plus the best F1 over all thresholds as a threshold-free check.
-   Categories bigger than --max-per-category are sampled (seeded) to keep the run short.
+   Every TEST pair is scored; with --max-per-category N, categories bigger than N are sampled
+   (each from its own seeded stream, so that one category's size does not reshuffle another's
+   sample) to keep a run short.
 2. Alerts per 1,000 clean names (eval/out/clean_names.csv, Faker, 10 locales): each name screened
    end to end against every list, with `scrutiny.screen`, and with the peer as yente runs it
    (token candidate retrieval, then logic-v2 on the top 30; see eval/peers.py).
@@ -53,8 +55,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def sample_test_pairs(
     rows: list[dict[str, str]], max_per_category: int, seed: int = SEED
 ) -> list[dict[str, str]]:
-    """The TEST pairs, each generation category capped at `max_per_category` (seeded sample)."""
-    rng = random.Random(seed)
+    """The TEST pairs, each generation category capped at `max_per_category` (seeded sample;
+    0: no cap)."""
     by_category: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         if row["split"] == "test":
@@ -62,7 +64,8 @@ def sample_test_pairs(
     out: list[dict[str, str]] = []
     for category in sorted(by_category):
         items = by_category[category]
-        if len(items) > max_per_category:
+        if 0 < max_per_category < len(items):
+            rng = random.Random(f"{seed}:{category}")
             # Keep every cross-script pair: they are few and a category of their own.
             cross = [r for r in items if not _same_script(r)]
             same = [r for r in items if _same_script(r)]
@@ -331,7 +334,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--lists", type=Path, default=DEFAULT_LISTS)
-    parser.add_argument("--max-per-category", type=int, default=3000)
+    parser.add_argument("--max-per-category", type=int, default=0, help="0: every test pair")
     parser.add_argument("--skip-e2e", action="store_true")
     parser.add_argument(
         "--max-e2e", type=int, default=1000, help="customer queries screened end to end"
