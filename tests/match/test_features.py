@@ -237,6 +237,38 @@ def test_readings_of_han_and_hangul_match_part_by_part_exactly() -> None:
     assert _best("Zhang Shulan", "ZHANG Shulna", "query_coverage") > 0.8
 
 
+def test_a_reading_meets_a_name_only_character_for_part() -> None:
+    # A part left over on either side is a character the customer did or did not write.
+    assert _best("张萍", "CHANG, Ping Yun", "query_coverage") == 0.0
+    assert _best("王玉珍", "WANG, Chen", "query_coverage") == 0.0
+    assert _best("马利", "KHAN, Mali", "query_coverage") == 0.0
+    assert _best("周海燕", "Haiyan ZHOU", "exact") == 1.0  # joined, reordered: all parts met
+    assert _best("김정은", "KIM Jongun", "exact") == 1.0  # the Korean key spans the join
+
+
+def test_a_mandarin_reading_is_no_korean_name() -> None:
+    # Read as Korean, Li Bo (李波) had the key of the Korean name P'U LI (Pu, Li: surname first).
+    assert all(f.korean is None for f in name_forms("李波") if not f.sino)
+    assert _best("李波", "P'U LI", "query_coverage") == 0.0
+    assert any(f.korean for f in name_forms("김정은"))  # a Hangul reading is Korean
+
+
+def test_korean_inexact_needs_two_korean_names() -> None:
+    at = NAME_FEATURES.index("korean_inexact")
+    # Two Korean names one letter apart are two names ...
+    assert _best("RI Chong Chol", "RI Chong Chul", "korean_inexact") == 0.0  # one key
+    assert (
+        max(
+            align(q, c, _idf, False).values[at]
+            for q in name_forms("KIM Man Chun", person=True)
+            for c in name_forms("KIM Man Chu", person=True)
+        )
+        == 1.0
+    )
+    # ... but a typo that leaves no Korean reading says nothing about Korean spellings.
+    assert _best("NI, Gaobin", "NI, Gaobih", "korean_inexact") == 0.0
+
+
 def test_a_birth_date_years_away_is_a_far_conflict() -> None:
     from scrutiny.match.features import ENTITY_FEATURES, entity_features
     from scrutiny.match.index import EntityRecord

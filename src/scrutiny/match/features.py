@@ -38,7 +38,7 @@ NAME_FEATURES = (
     "syllabic",  # every query part is a short syllable (Li Bin, Kim Un): little information
     "unmatched_list",  # IDF of the list name's parts left unmatched / 10, capped at 1
     "rarest_part",  # IDF of the rarest part matched near-exactly / 10: one rare part is evidence
-    "korean_inexact",  # a Korean name matched inexactly: few syllables, so near ones are others
+    "korean_inexact",  # two Korean names matched inexactly: few syllables, so near ones are others
     "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
     "single_match",  # a one-part query aligned with a one-part name (Ian, John, Denise),
     # however closely: a misspelt one-word name is no stronger evidence than the word itself
@@ -328,6 +328,8 @@ def align(
                 opposite = True
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
+    if query.reading and not (all(q_sim) and all(c_sim)):  # Form.reading: parts 1:1
+        return NameAlignment([0.0] * len(NAME_FEATURES))
     if weights_of is None:
         q_w = part_weights(q, idf)
         c_w = part_weights(c, idf)
@@ -368,8 +370,16 @@ def align(
         min(1.5, rarest / 10.0),
         # A Korean name spelt otherwise than the key allows is another name; one that drops
         # a syllable of the list name is `query_contained`'s case (KIM Man, KIM Jong Man).
-        # One word that happens to read as Korean syllables (GENCO, OUREA) is not a name.
-        1.0 if query.korean is not None and not exact and not contained and len(q) >= 2 else 0.0,
+        # One word that happens to read as Korean syllables (GENCO, OUREA) is not a name, and
+        # a name the other side cannot be read as Korean says nothing about Korean spellings
+        # (NI Gaobin, a Chinese name that reads as Korean syllables, and NI Gaobih, its typo).
+        1.0
+        if query.korean is not None
+        and name.korean is not None
+        and not exact
+        and not contained
+        and len(q) >= 2
+        else 0.0,
         min(1.5, letters / 20.0),
         1.0 if single_match else 0.0,
         common,

@@ -25,7 +25,9 @@ class Form(NamedTuple):
     sino: bool = False
     # A machine reading of Han, Hangul or Kana: the customer wrote characters, so a letter
     # more or less in the reading is another character, not a typo; its parts match exactly
-    # or not at all (Zhang Shulan is not Zhang Shilong, Kim Yong Hui not Kim Kyong Hui).
+    # or not at all (Zhang Shulan is not Zhang Shilong, Kim Yong Hui not Kim Kyong Hui), and
+    # each part of the list name meets one of them: a part left over on either side is a
+    # character more or less (张萍 is not CHANG Ping Yun, 王玉珍 not WANG Chen; features.align).
     reading: bool = False
 
     @property
@@ -55,7 +57,8 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
             readings.append(tokens)
     transliterated = bool(readings) and readings[0] != tokens
     sino = _text.sino_korean_readings(text) if transliterated else frozenset()
-    read = transliterated and _text.script(text) in _READ_SCRIPTS
+    script = _text.script(text)
+    read = transliterated and script in _READ_SCRIPTS
     forms: list[Form] = []
     seen: set[tuple[tuple[str, ...], tuple[str, ...], str | None]] = set()
     for reading in readings:
@@ -69,7 +72,13 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
             core, legal = _text.split_legal(reading, _text.org_type_spans(source))
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
-        for korean in _text.korean_keys(reading):  # one form per reading of a joined name
+        keys = _text.korean_keys(reading)
+        if is_reading and script != "Hang" and reading not in sino:
+            # A Mandarin or Japanese reading of characters is no Korean romanisation: read as
+            # one, 李波 (Li Bo) was the Korean name P'U LI. The Sino-Korean reading speaks
+            # for the characters as a Korean name.
+            keys = (None,)
+        for korean in keys:  # one form per reading of a joined name
             if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
                 seen.add((core, legal, korean))
                 forms.append(

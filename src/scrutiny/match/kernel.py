@@ -714,10 +714,18 @@ def _features(
                 c_total = 1.0
             c_matched = 0.0
             unmatched = 0.0
+            left_over = False
             for j in range(nc):
                 c_matched += c_w[j] * c_sim[j]
                 if c_sim[j] == 0.0:
                     unmatched += c_w[j]
+                    left_over = True
+            if q_reading[k]:  # features.align: the characters written, no more, no fewer
+                for i in range(nq):
+                    if q_sim[i] == 0.0:
+                        left_over = True
+                if left_over:
+                    continue
             q_cov = matched / q_total
             c_cov = c_matched / c_total
             exact = korean_equal
@@ -756,7 +764,8 @@ def _features(
             for i in range(nq):
                 if q_sim[i] != 1.0:
                     contained = False
-            row[14] = 1.0 if q_has_kor[k] and not exact and not contained and nq >= 2 else 0.0
+            korean_both = q_has_kor[k] and form_korean[f] >= 0
+            row[14] = 1.0 if korean_both and not exact and not contained and nq >= 2 else 0.0
             row[15] = min(1.5, letters / 20.0)
             single_match = single[k] and nc == 1 and matched > 0.0
             row[16] = 1.0 if single_match else 0.0
