@@ -6,7 +6,8 @@
 The same labelled pairs as eval.run_pairs, but from the TRAIN split (eval/split.py), so that
 matcher work can be steered without looking at test designees. Prints F1 per report group for
 both systems at their default thresholds and writes the pairs they disagree on (label,
-category, schema, report groups, scores, names) to a TSV, positives logic-v2 finds and scrutiny misses first.
+category, schema, report groups, scores, names) to a TSV, positives logic-v2 finds and
+scrutiny misses first.
 With --curve it also prints scrutiny's F1 per report group over thresholds (the peer's F1 at
 its own threshold alongside), to see what a threshold costs pairs scored by name alone.
 """

@@ -32,8 +32,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # flag Sino-Korean readings (Form.sino) and readings of Han, Hangul and Kana (Form.reading);
 # misspelt words of multi-word legal forms corrected; 4: a joined Korean name has a form
 # per reading of its n|g boundaries (Mangon: man-gon, mang-on); 5: ... and where a final n
-# or l may begin the next syllable (Jinyeong: ji-nyeong, jin-yeong).
-FORMAT_VERSION = 5
+# or l may begin the next syllable (Jinyeong: ji-nyeong, jin-yeong); 6: a Mandarin or
+# Japanese reading of Han or Kana has no Korean key.
+FORMAT_VERSION = 6
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,
