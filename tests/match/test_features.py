@@ -139,6 +139,13 @@ def test_single_part_match_is_flagged_exact_or_not() -> None:
 
     assert typed("Bluenorof", "BLUENOROFF") == 1.0
     assert typed("Adams PLC", "IDIAMS DMCC") == 0.0
+    # One keystroke from a one-word name of 5+ letters is a typo (Jaro-Winkler: part
+    # similarity 0.67 for BQSKAR); shorter words one letter apart are other words.
+    assert typed("BQSKAR", "BASKAR") == 1.0
+    assert typed("GEOPOLTICA", "GEOPOLITICA") == 1.0
+    assert typed("CHRM", "CHEM") == 0.0
+    assert typed("BASKRA", "BASKAR") == 1.0  # a transposition
+    assert typed("BQSKAT", "BASKAR") == 0.0  # two edits
 
 
 def test_misspelt_legal_forms_are_still_legal_forms() -> None:

@@ -43,6 +43,9 @@ HARD_QUERIES = [
     "Ri Chong Cho",  # ... and syllables one letter away, which are other names
     "Amn Industrial Cmplex Sj",
     "Valeria Petrova",  # Slavic surnames in the other gender's form (features.gender_form)
+    "PERRIN",  # one-word names one typo from listed ones (features.typo_word) ...
+    "BLUENOROF",
+    "CHEM",  # ... and too short for it
     "X",
 ]
 

@@ -30,7 +30,7 @@ from itertools import pairwise
 import numba
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from scrutiny.match import _text
 from scrutiny.match.features import (
@@ -39,6 +39,7 @@ from scrutiny.match.features import (
     _SHORT_TYPO_SIM,
     _SIM_FLOOR,
     _STRONG_SIM,
+    _TYPO_WORD,
     NAME_FEATURES,
     align,
     commonness,
@@ -47,6 +48,7 @@ from scrutiny.match.features import (
 from scrutiny.match.forms import Form, decode_forms
 
 N_NAME = len(NAME_FEATURES)
+_NO_EDITS = np.zeros((0, 0), np.bool_)
 WEAK_AT = NAME_FEATURES.index("weak_alias")
 
 
@@ -350,11 +352,15 @@ def score_gathered(
     merge = np.zeros((n_q, n_c), np.bool_)
     if n_q == 0 or n_c == 0:
         return values
-    raw = process.cdist(
-        query.tokens,
-        [table.vocab[c] for c in cols.tolist()],
-        scorer=JaroWinkler.normalized_similarity,
-    ).astype(np.float64)
+    vocab = [table.vocab[c] for c in cols.tolist()]
+    raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
+        np.float64
+    )
+    # features.typo_word, needed only for a typed one-part query (`single_match_typed`).
+    if query.typed and query.single.any():
+        one_edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
+    else:
+        one_edit = _NO_EDITS
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.gender, query.common,
@@ -364,7 +370,7 @@ def score_gathered(
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
         table.tok_chars, table.tok_gender, table.korean, table.sino, table.reading,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
-        raw, query.typed, values, merge,
+        raw, one_edit, query.typed, values, merge,
     )  # fmt: skip
     if merge.any():
         # Parts written joined on one side and apart on the other: `align` merges them.
@@ -565,6 +571,7 @@ def _features(
     joined_off: np.ndarray,
     joined: np.ndarray,
     raw: np.ndarray,
+    one_edit: np.ndarray,
     typed: bool,
     out: np.ndarray,
     merge: np.ndarray,
@@ -770,7 +777,15 @@ def _features(
             single_match = single[k] and nc == 1 and matched > 0.0
             row[16] = 1.0 if single_match else 0.0
             row[17] = common if common <= 1.0 else 0.0
-            row[18] = 1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0
+            typo = False
+            if typed and single_match and q_sim[0] < _STRONG_SIM:
+                t0 = cols[ccols[0]]
+                typo = (
+                    one_edit[rows[0], ccols[0]]
+                    and q_len[rows[0]] >= _TYPO_WORD
+                    and tok_len[t0] >= _TYPO_WORD
+                )
+            row[18] = 1.0 if typed and single_match and (q_sim[0] >= _STRONG_SIM or typo) else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
             near_exact = common <= 1.0  # `common` is set by any part matched near-exactly
