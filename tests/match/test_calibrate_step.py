@@ -98,9 +98,8 @@ def _pairs(seed: int = 11) -> PairSet:
     for entity in range(900):
         train = entity % 10 < 7
         unit = f"list:{entity}"
-        pairs.add(
-            [0.3 + 0.7 * rng.random() for _ in range(n)], 1, train, "positive_alias", -1, unit
-        )
+        kind = "positive_variant" if entity % 2 else "positive_alias"
+        pairs.add([0.3 + 0.7 * rng.random() for _ in range(n)], 1, train, kind, -1, unit)
         for _ in range(3):
             pairs.add([0.6 * rng.random() for _ in range(n)], 0, train, "hard_negative", -1, unit)
     for query in range(1500):
@@ -143,6 +142,8 @@ def test_fit_params_maps_the_threshold_and_keeps_every_alert(method: str) -> Non
         assert (plain.probability_of_logit(logit) >= raw_threshold) == (
             model.probability_of_logit(logit) >= model.threshold
         )
+    # The threshold rule reads the customer variants' recall: a real trade, not the top cutoff.
+    assert 0.05 < raw_threshold < 0.99
     selection = metrics["calibration"]["selection"]
     assert set(selection) == {"platt", "isotonic"}
     if method == "auto":

@@ -51,8 +51,11 @@ counts each test-side pair once, as the pairs occur in the builder, except that 
 side's clean queries are reweighed to the train side's designee : clean-query ratio
 (`mix_weights`): the share of true hits at a score depends on that mix, and eval/'s held-out
 designees give the test side more designees per clean query.
-Run: `python -m scrutiny.match.calibrate [MIRROR] [--out PATH]
-[--calibration auto|platt|isotonic]` (default: the shipped data/match_params.json).
+Run: `PYTHONHASHSEED=0 python -m scrutiny.match.calibrate [MIRROR] [--out PATH]
+[--calibration auto|platt|isotonic]` (default: the shipped data/match_params.json). The hash
+seed makes the fit repeatable: without it, a candidate order somewhere in the pair builder
+follows Python's per-process string hashing, and two runs differ by a pair in 57,820
+(weights by up to 0.09); with it, two runs write the same file.
 """
 
 from __future__ import annotations
@@ -647,11 +650,15 @@ def fit_params(pairs: PairSet, lists: list[str], method: str = "auto") -> dict[s
     held_out = cross_fitted_logits(x[fit], y[fit], weight[fit], folds[fit])
     # The threshold rule reads held-out scores too: in-sample, the 20x-weighted clean pairs
     # score lower than new customers will. Namesakes were not fitted on, so theirs are
-    # held out already; they alert like any customer.
+    # held out already; they alert like any customer. Its recall is that of the customer
+    # variants of listed names: an alias pair is scored against the entity's other names
+    # (`build_pairs`), while a customer who writes the alias meets it in the index itself,
+    # so alias pairs pulled the cutoff down for recall no screen needs (0.28 against 0.44,
+    # uncalibrated, on one fit; docs/evaluation.md).
     unseen = raw.copy()
     unseen[fit] = _sigmoid(held_out)
     curve = threshold_curve(
-        unseen[train & (y == 1)],
+        unseen[train & (kinds == "positive_variant")],
         unseen[any_clean & train],
         groups[any_clean & train],
         clean_queries(pairs, True),
@@ -729,7 +736,8 @@ def fit_params(pairs: PairSet, lists: list[str], method: str = "auto") -> dict[s
         "clean_pair_weight": CLEAN_PAIR_WEIGHT,
         "rule": "threshold = the calibrated score of the sigmoid cutoff (0.01 steps) that "
         f"maximises recall - {RECALL_PER_ALERT:g} x clean-alert rate on train-side held-out "
-        "scores (positive pairs; clean queries incl. namesakes, any candidate alerting)",
+        "scores (customer variants of listed names; clean queries incl. namesakes, any "
+        "candidate alerting)",
     }
     return {
         "features": list(FEATURES),
