@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import OSA
 
+from scrutiny.match.forms import name_forms
 from scrutiny.match.index import (
     TYPO_MIN_LEN,
     NameIndex,
@@ -91,3 +92,21 @@ def test_save_load_round_trip(index: NameIndex, tmp_path: Path) -> None:
     assert np.array_equal(loaded._delete_hashes, index._delete_hashes)
     assert loaded.typo_neighbours("vladmir") == index.typo_neighbours("vladmir")
     assert [e.id for e in loaded.entities] == [e.id for e in index.entities]
+
+
+def test_candidates_do_not_depend_on_the_order_of_the_query_keys(
+    index: NameIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keys come from sets, whose order follows the process's string hashing. Summed in
+    # another order, float weights differ in the last bit ((0.1 + 0.2) + 0.3 > 0.6, while
+    # (0.3 + 0.2) + 0.1 == 0.6), and that decided which of two tied names was kept.
+    forms = name_forms("Ahmad Shah Massoud Putin")
+    putin = index.key_ids["t:putin"]  # Vladimir Putin alone, at 0.6
+    ahmad = [index.key_ids["t:" + t] for t in ("ahmad", "shah", "massoud")]
+    weights = dict(zip(ahmad, (0.1, 0.2, 0.3), strict=True))  # the same weights ...
+    kept = []
+    for order in (ahmad, ahmad[::-1]):  # ... inserted in two orders
+        keys = {putin: 0.6, **{kid: weights[kid] for kid in order}}
+        monkeypatch.setattr(index, "query_keys", lambda _, keys=keys: keys)
+        kept.append(index.candidates(forms, 1)[0].tolist())
+    assert kept[0] == kept[1]

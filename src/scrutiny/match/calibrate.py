@@ -51,11 +51,10 @@ counts each test-side pair once, as the pairs occur in the builder, except that 
 side's clean queries are reweighed to the train side's designee : clean-query ratio
 (`mix_weights`): the share of true hits at a score depends on that mix, and eval/'s held-out
 designees give the test side more designees per clean query.
-Run: `PYTHONHASHSEED=0 python -m scrutiny.match.calibrate [MIRROR] [--out PATH]
-[--calibration auto|platt|isotonic]` (default: the shipped data/match_params.json). The hash
-seed makes the fit repeatable: without it, a candidate order somewhere in the pair builder
-follows Python's per-process string hashing, and two runs differ by a pair in 57,820
-(weights by up to 0.09); with it, two runs write the same file.
+Run: `python -m scrutiny.match.calibrate [MIRROR] [--out PATH]
+[--calibration auto|platt|isotonic]` (default: the shipped data/match_params.json). Two runs
+write the same file, whatever Python's hash seed (`NameIndex.candidates` sums key weights in
+key order, not in the order of a set).
 """
 
 from __future__ import annotations

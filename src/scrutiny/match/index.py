@@ -388,6 +388,11 @@ class NameIndex:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         kids = np.fromiter(weighted.keys(), dtype=np.int64, count=len(weighted))
         kw = np.fromiter(weighted.values(), dtype=np.float64, count=len(weighted))
+        # Keys in id order: the query's keys come from sets, whose order follows Python's
+        # per-process string hashing, and summing float weights in another order changes
+        # the last bits of a score, and with them which of two near-tied names is kept.
+        order = np.argsort(kids, kind="stable")
+        kids, kw = kids[order], kw[order]
         scratch = getattr(self._scratch, "scores", None)
         if scratch is None:  # one per thread: the service screens on several threads
             scratch = self._scratch.scores = np.zeros(len(self.name_text))
