@@ -148,6 +148,19 @@ def test_single_part_match_is_flagged_exact_or_not() -> None:
     assert typed("BQSKAT", "BASKAR") == 0.0  # two edits
 
 
+def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
+    def part_sim(query: str, listed: str, typed: bool) -> float:
+        q, c = name_forms(query)[0], name_forms(listed)[0]
+        return min(s for _, _, s, _ in align(q, c, _idf, False, typed=typed).pairs)
+
+    # RISEINIC is RISEONIC mistyped when the query says it is a company ...
+    assert part_sim("RISEINIC HOLDINGS", "RISEONIC HOLDINGS", typed=True) == 0.9
+    # ... and only Jaro-Winkler's similarity otherwise (Maria / Marta are two names).
+    assert part_sim("RISEINIC HOLDINGS", "RISEONIC HOLDINGS", typed=False) < 0.9
+    # Numbers stay exact: FU YUAN YU 78821 is another ship than FU YUAN YU 78822.
+    assert part_sim("FU YUAN YU 78821", "FU YUAN YU 78822", typed=True) == 0.0
+
+
 def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     from scrutiny.match.forms import name_forms as forms_of
 

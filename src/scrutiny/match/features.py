@@ -43,8 +43,8 @@ NAME_FEATURES = (
     "single_match",  # a one-part query aligned with a one-part name (Ian, John, Denise),
     # however closely: a misspelt one-word name is no stronger evidence than the word itself
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
-    "single_match_typed",  # single_match, near-exact or one typo apart (`typo_word`), where the
-    # query is an organization or a vessel
+    "single_match_typed",  # single_match, near-exact, where the query is an organization or
+    # a vessel (for which a part one typo from the list's is near-exact: `typo_word`)
     "query_contained",  # every part of a 2+ part query is in the longer list name, exactly
     "gender_forms",  # a Slavic surname matched in its other gender's form (Petrova / Petrov)
     "all_fuzzy",  # a 2+ part query none of whose parts matched near-exactly (Simona Schmidtke)
@@ -69,7 +69,7 @@ _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already clo
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
 _SHORT_TYPO_SIM = 0.75  # a short part one typo from the other (short_typo)
-_TYPO_WORD = 5  # one-word names this long, one edit apart, are one typo apart (typo_word)
+_TYPO_WORD = 5  # words this long, one edit apart, are one typo apart (typo_word)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -128,14 +128,21 @@ def short_typo(a: str, b: str) -> bool:
 
 def typo_word(a: str, b: str) -> bool:
     """Two words of 5+ letters one substitution, insertion, deletion or adjacent transposition
-    apart (BASKAR / BQSKAR, BARENTS / BARENFS, GEOPOLITICA / GEOPOLTICA).
+    apart (BASKAR / BQSKAR, BARENTS / BARENFS, RISEONIC / RISEINIC); never numbers.
 
     Jaro-Winkler puts one substitution in a six-letter word at 0.90 (part similarity 0.67),
-    below what `single_match_typed` calls near-exact, although a typed one-word company or
-    vessel name one keystroke from a listed one is most likely that name mistyped.
-    (`kernel.score_gathered` computes the same test with rapidfuzz's OSA over the matrix.)
+    below near-exact, although a word of a typed company or vessel name one keystroke from
+    the list's is most likely that word mistyped; `align` then counts it as near-exact.
+    Persons are left to Jaro-Winkler: one letter tells many first names apart (Maria /
+    Marta, Karim / Karam). (`kernel.score_gathered` computes the same test with rapidfuzz's
+    OSA over the matrix.)
     """
-    return min(len(a), len(b)) >= _TYPO_WORD and OSA.distance(a, b, score_cutoff=1) == 1
+    return (
+        min(len(a), len(b)) >= _TYPO_WORD
+        and a.isalpha()
+        and b.isalpha()
+        and OSA.distance(a, b, score_cutoff=1) == 1
+    )
 
 
 @cache
@@ -333,6 +340,8 @@ def align(
                 sim = 1.0 if q[i] == c[j] else 0.0
             else:
                 sim = _part_similarity(q[i], c[j], raw)
+                if typed and sim < _STRONG_SIM and typo_word(q[i], c[j]):
+                    sim = _STRONG_SIM
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
@@ -397,9 +406,7 @@ def align(
         min(1.5, letters / 20.0),
         1.0 if single_match else 0.0,
         common,
-        1.0
-        if typed and single_match and (q_sim[0] >= _STRONG_SIM or typo_word(q[0], c[0]))
-        else 0.0,
+        1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0,
         1.0 if contained else 0.0,
         1.0 if opposite else 0.0,
         1.0 if len(q) >= 2 and not exact and all(s < _STRONG_SIM for s in q_sim) else 0.0,

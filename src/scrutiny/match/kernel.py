@@ -356,9 +356,10 @@ def score_gathered(
     raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
         np.float64
     )
-    # features.typo_word, needed only for a typed one-part query (`single_match_typed`).
-    if query.typed and query.single.any():
+    # features.typo_word, for a typed (organization / vessel) query only.
+    if query.typed:
         one_edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
+        one_edit &= _typo_words(query.tokens)[:, None] & _typo_words(vocab)[None, :]
     else:
         one_edit = _NO_EDITS
     _features(
@@ -378,6 +379,13 @@ def score_gathered(
             form = table.form(int(form_ids[c]))
             values[k, c] = align(query.forms[k], form, idf, False, weights_of, query.typed).values
     return values
+
+
+def _typo_words(tokens: Sequence[str]) -> np.ndarray:
+    """features.typo_word's condition on each word alone: 5+ letters, letters only."""
+    return np.fromiter(
+        (len(t) >= _TYPO_WORD and t.isalpha() for t in tokens), np.bool_, len(tokens)
+    )
 
 
 def score_forms(
@@ -600,6 +608,8 @@ def _features(
             if _PHONETIC_MIN_RAW <= x < 0.9 and q_phon[r] >= 0 and q_phon[r] == tok_phon[t]:
                 x = 0.9
             sim[r, u] = max(0.0, (x - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+            if typed and one_edit[r, u] and sim[r, u] < _STRONG_SIM:
+                sim[r, u] = _STRONG_SIM  # features.typo_word
     for k in range(n_q):
         qa, qb = q_off[k], q_off[k + 1]
         nq = qb - qa
@@ -777,15 +787,7 @@ def _features(
             single_match = single[k] and nc == 1 and matched > 0.0
             row[16] = 1.0 if single_match else 0.0
             row[17] = common if common <= 1.0 else 0.0
-            typo = False
-            if typed and single_match and q_sim[0] < _STRONG_SIM:
-                t0 = cols[ccols[0]]
-                typo = (
-                    one_edit[rows[0], ccols[0]]
-                    and q_len[rows[0]] >= _TYPO_WORD
-                    and tok_len[t0] >= _TYPO_WORD
-                )
-            row[18] = 1.0 if typed and single_match and (q_sim[0] >= _STRONG_SIM or typo) else 0.0
+            row[18] = 1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0
             row[19] = 1.0 if contained else 0.0
             row[20] = 1.0 if opposite else 0.0
             near_exact = common <= 1.0  # `common` is set by any part matched near-exactly
