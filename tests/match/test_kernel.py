@@ -45,7 +45,8 @@ HARD_QUERIES = [
     "Valeria Petrova",  # Slavic surnames in the other gender's form (features.gender_form)
     "PERRIN",  # one-word names one typo from listed ones (features.typo_word) ...
     "BLUENOROF",
-    "CHEM",  # ... and too short for it
+    "CHEM",  # ... and too short for it, or not (GENCO)
+    "GENO",
     "X",
 ]
 

@@ -69,7 +69,7 @@ _PHONETIC_MIN_RAW = 0.75  # phonetic keys are coarse: only spellings already clo
 _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must match exactly
 _STRONG_SIM = 0.9
 _SHORT_TYPO_SIM = 0.75  # a short part one typo from the other (short_typo)
-_TYPO_WORD = 5  # words this long, one edit apart, are one typo apart (typo_word)
+_TYPO_WORD = 5  # a word this long and one a letter shorter or as long, one edit apart: a typo
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -127,8 +127,10 @@ def short_typo(a: str, b: str) -> bool:
 
 
 def typo_word(a: str, b: str) -> bool:
-    """Two words of 5+ letters one substitution, insertion, deletion or adjacent transposition
-    apart (BASKAR / BQSKAR, BARENTS / BARENFS, RISEONIC / RISEINIC); never numbers.
+    """Two words one substitution, insertion, deletion or adjacent transposition apart, the
+    longer of 5+ letters and the shorter of 4+ (BASKAR / BQSKAR, BARENTS / BARENFS, RISEONIC /
+    RISEINIC, GENCO / GENO); never numbers. Two four-letter words one letter apart are two
+    words (CHEM / CHRM, STEK / Stey).
 
     Jaro-Winkler puts one substitution in a six-letter word at 0.90 (part similarity 0.67),
     below near-exact, although a word of a typed company or vessel name one keystroke from
@@ -138,7 +140,8 @@ def typo_word(a: str, b: str) -> bool:
     OSA over the matrix.)
     """
     return (
-        min(len(a), len(b)) >= _TYPO_WORD
+        min(len(a), len(b)) >= _TYPO_WORD - 1
+        and max(len(a), len(b)) >= _TYPO_WORD
         and a.isalpha()
         and b.isalpha()
         and OSA.distance(a, b, score_cutoff=1) == 1

@@ -359,7 +359,10 @@ def score_gathered(
     # features.typo_word, for a typed (organization / vessel) query only.
     if query.typed:
         one_edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
-        one_edit &= _typo_words(query.tokens)[:, None] & _typo_words(vocab)[None, :]
+        q_len, c_len = _word_lengths(query.tokens), _word_lengths(vocab)
+        one_edit &= (np.minimum(q_len[:, None], c_len[None, :]) >= _TYPO_WORD - 1) & (
+            np.maximum(q_len[:, None], c_len[None, :]) >= _TYPO_WORD
+        )
     else:
         one_edit = _NO_EDITS
     _features(
@@ -381,11 +384,9 @@ def score_gathered(
     return values
 
 
-def _typo_words(tokens: Sequence[str]) -> np.ndarray:
-    """features.typo_word's condition on each word alone: 5+ letters, letters only."""
-    return np.fromiter(
-        (len(t) >= _TYPO_WORD and t.isalpha() for t in tokens), np.bool_, len(tokens)
-    )
+def _word_lengths(tokens: Sequence[str]) -> np.ndarray:
+    """Length of each token made of letters only, 0 for any other (features.typo_word)."""
+    return np.fromiter((len(t) if t.isalpha() else 0 for t in tokens), np.int64, len(tokens))
 
 
 def score_forms(
