@@ -36,12 +36,7 @@ def explain(
         "name_kind": str(KIND_NAMES[int(index.name_kind[name_id])])
         if name_id is not None
         else None,
-        "query_form": " ".join(query_form.tokens) if query_form else None,
-        "list_form": " ".join(list_form.tokens) if list_form else None,
-        "parts": [
-            {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
-            for q, c, s, w in (alignment.pairs if alignment else [])
-        ],
+        **form_fields(query_form, list_form, alignment),
         # Share of each side's informative weight that aligned: a short query inside a long
         # list name (or the reverse) shows here as one low side.
         "coverage": {
@@ -62,11 +57,27 @@ def explain(
             "content_hash": entity.content_hash,
         },
     }
-    if list_form is not None and query_form is not None and query_form.korean:
-        result["korean_key_equal"] = query_form.korean == list_form.korean
     if notes:
         result["notes"] = list(notes)
     return result
+
+
+def form_fields(
+    query_form: Form | None, list_form: Form | None, alignment: NameAlignment | None
+) -> dict[str, Any]:
+    """The aligned forms and their part-by-part pairs, for a hit's or a comparison's
+    explanation; `korean_key_equal` when the query reads as a Korean name."""
+    fields: dict[str, Any] = {
+        "query_form": " ".join(query_form.tokens) if query_form else None,
+        "list_form": " ".join(list_form.tokens) if list_form else None,
+        "parts": [
+            {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
+            for q, c, s, w in (alignment.pairs if alignment else [])
+        ],
+    }
+    if query_form is not None and list_form is not None and query_form.korean:
+        fields["korean_key_equal"] = query_form.korean == list_form.korean
+    return fields
 
 
 def names_equal(explanation: dict[str, Any]) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 from rapidfuzz import process
@@ -140,12 +141,17 @@ def typo_word(a: str, b: str) -> bool:
     OSA over the matrix.)
     """
     return (
-        min(len(a), len(b)) >= _TYPO_WORD - 1
-        and max(len(a), len(b)) >= _TYPO_WORD
-        and a.isalpha()
+        a.isalpha()
         and b.isalpha()
+        and bool(typo_lengths(len(a), len(b)))
         and OSA.distance(a, b, score_cutoff=1) == 1
     )
+
+
+def typo_lengths(a: Any, b: Any) -> Any:
+    """`typo_word`'s lengths: the longer word 5+ letters, the shorter 4+. Elementwise on
+    arrays of lengths, as the kernel uses it."""
+    return (np.minimum(a, b) >= _TYPO_WORD - 1) & (np.maximum(a, b) >= _TYPO_WORD)
 
 
 @cache

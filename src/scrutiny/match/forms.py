@@ -72,12 +72,11 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
             core, legal = _text.split_legal(reading, _text.org_type_spans(source))
         if not core:  # a name made only of legal-form words is still a name on the list
             core, legal = legal, ()
-        keys = _text.korean_keys(reading)
-        if is_reading and script != "Hang" and reading not in sino:
-            # A Mandarin or Japanese reading of characters is no Korean romanisation: read as
-            # one, 李波 (Li Bo) was the Korean name P'U LI. The Sino-Korean reading speaks
-            # for the characters as a Korean name.
-            keys = (None,)
+        # A Mandarin or Japanese reading of characters is no Korean romanisation: read as one,
+        # 李波 (Li Bo) was the Korean name P'U LI. The Sino-Korean reading speaks for the
+        # characters as a Korean name.
+        mandarin = is_reading and script != "Hang" and reading not in sino
+        keys = (None,) if mandarin else _text.korean_keys(reading)
         for korean in keys:  # one form per reading of a joined name
             if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
                 seen.add((core, legal, korean))

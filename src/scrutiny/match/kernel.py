@@ -39,11 +39,11 @@ from scrutiny.match.features import (
     _SHORT_TYPO_SIM,
     _SIM_FLOOR,
     _STRONG_SIM,
-    _TYPO_WORD,
     NAME_FEATURES,
     align,
     commonness,
     gender_form,
+    typo_lengths,
 )
 from scrutiny.match.forms import Form, decode_forms
 
@@ -359,9 +359,8 @@ def score_gathered(
     # features.typo_word, for a typed (organization / vessel) query only.
     if query.typed:
         one_edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
-        q_len, c_len = _word_lengths(query.tokens), _word_lengths(vocab)
-        one_edit &= (np.minimum(q_len[:, None], c_len[None, :]) >= _TYPO_WORD - 1) & (
-            np.maximum(q_len[:, None], c_len[None, :]) >= _TYPO_WORD
+        one_edit &= typo_lengths(
+            _word_lengths(query.tokens)[:, None], _word_lengths(vocab)[None, :]
         )
     else:
         one_edit = _NO_EDITS

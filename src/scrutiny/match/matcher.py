@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from scrutiny.match import ids, kernel
-from scrutiny.match.explain import explain
+from scrutiny.match.explain import explain, form_fields
 from scrutiny.match.features import (
     AGAINST,
     ENTITY_FEATURES,
@@ -421,18 +421,11 @@ def compare_with(
         probability = with_identifier(probability, any(ids.is_decisive(k) for k in shared))
     contributions = model.contributions(values) if values is not None else {}
     explanation = {
-        "query_form": " ".join(query_form.tokens) if query_form else None,
-        "list_form": " ".join(list_form.tokens) if list_form else None,
-        "parts": [
-            {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
-            for q, c, s, w in (alignment.pairs if alignment else [])
-        ],
+        **form_fields(query_form, list_form, alignment),
         "contributions": contributions,
         "agreeing": sorted(k for k, v in contributions.items() if v > 0) + shared,
         "conflicting": sorted(k for k, v in contributions.items() if v < 0),
     }
-    if query_form is not None and list_form is not None and query_form.korean:
-        explanation["korean_key_equal"] = query_form.korean == list_form.korean  # as explain()
     return Comparison(probability, probability >= model.threshold, explanation)
 
 

@@ -195,7 +195,7 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
             pair = (left + "g", right[1:])
         elif left[-1] in "nl" and right[0] in "aeiouwy":
             pair = (left[:-1], left[-1] + right)
-        elif left[-1] in "aeiouwy" and right[0] in "nl" and right[1:2] in tuple("aeiouwy"):
+        elif left[-1] in "aeiouwy" and right[0] in "nl" and right[1:] and right[1] in "aeiouwy":
             pair = (left + right[0], right[1:])
         else:
             continue
@@ -205,9 +205,10 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def korean_name_keys(tokens: Sequence[str], limit: int = 4) -> tuple[str, ...]:
-    """:func:`korean_name_key`, then the keys of the other readings of joined tokens at
-    the boundaries `_regrouped` reads both ways (``["li", "mangon"]`` → ``"i.mang.on"``, ``"i.man.kon"``): the
-    second equals ``["ri", "man", "gon"]``'s key. At most `limit` keys; () if not Korean."""
+    """:func:`korean_name_key`, then the keys of the other readings of joined tokens at the
+    boundaries `_regrouped` reads both ways (``["li", "mangon"]`` → ``"i.mang.on"``,
+    ``"i.man.kon"``: the second equals ``["ri", "man", "gon"]``'s key). At most `limit` keys;
+    () if not Korean."""
     first = korean_name_key(tokens)
     if first is None:
         return ()
