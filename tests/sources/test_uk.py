@@ -132,6 +132,13 @@ def test_dprk_individual_with_original_script_name(xlsx_entities: dict[str, Enti
     assert general.positions[0] == "Colonel General"
 
 
+def test_spaced_un_reference_is_read(xlsx_entities: dict[str, Entity]) -> None:
+    # OFSI writes this record's UN reference "CDi. 038"; it links the record to the UN's.
+    person = xlsx_entities["16180"]
+    assert person.primary_name == "BERNARD MAHESHE BYAMUNGU"
+    assert set(person.references) == {"DRC0064", "CDi.038"}
+
+
 @pytest.mark.slow
 def test_groups_merge_rows(xlsx_entities: dict[str, Entity]) -> None:
     kinds = Counter(n.kind for e in xlsx_entities.values() for n in e.names)

@@ -130,7 +130,8 @@ _DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DOB_RE = re.compile(r"(?:(\d{2})/)?(?:(\d{2})/)?(\d{4})")
 _LAST_UPDATED_RE = re.compile(r"last updated\W*(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
 _UK_REF_RE = re.compile(r"[A-Z]{3}\d{4}")
-_UN_REF_RE = re.compile(r"[A-Z]{2}[ie]\.\d{3}")
+# OFSI sometimes spaces the reference ("CDi. 038"); it is kept in the UN's own spelling.
+_UN_REF_RE = re.compile(r"([A-Z]{2}[ie])\s*\.\s*(\d{3})")
 _IMO_RE = re.compile(r"\d{7}")
 _EMAIL_RE = re.compile(r"[^\s;,()]+@[^\s;,()]+")
 # OFSI's "Non-Latin Script Type" column is free text with typos ("Cryillic") and often empty,
@@ -424,7 +425,7 @@ def _entity(
                     for v in info.get("UK Sanctions List Ref", ())
                     if (m := _UK_REF_RE.match(v))
                 ),
-                *(m.group() for v in info.get("UN Ref", ()) if (m := _UN_REF_RE.match(v))),
+                *(f"{m[1]}.{m[2]}" for v in info.get("UN Ref", ()) if (m := _UN_REF_RE.match(v))),
             ]
         ),
     )
