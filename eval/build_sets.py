@@ -14,8 +14,9 @@ Writes, under eval/out/ (git-ignored, rebuilt deterministically from the seed an
 - test_entities.txt: every entity id of a TEST designee (see eval/split.py).
 - summary.json: counts per split/category/label, and what was dropped and why.
 
-Designees are linked across lists (union-find) by UN reference numbers (UN, EU unitedNationId, UK
-"Other Information", OFAC remarks), shared IMO / BIC / passport numbers, and, for persons, the
+Designees are linked across lists (union-find) by a record's own UN reference number (UN, EU
+unitedNationId, UK "UN Ref"; never one a remark mentions: "Father's name is Abu Bakar Ba'asyir
+(QDi.217)" names another designee), shared IMO / BIC / passport numbers, and, for persons, the
 same folded name with the same full date of birth. Links are only made between different lists:
 within one list, two records are two designations by definition.
 """
@@ -158,7 +159,10 @@ class _UnionFind:
 def link_keys(entity: Entity) -> set[str]:
     """Keys that identify the same designee on another list."""
     keys: set[str] = set()
-    texts = [*entity.references, entity.remarks or ""]
+    # The record's own reference numbers only. Remarks name related designees by theirs
+    # ("Associated with Jemaah Islamiyah (QDe.092)", "Linked by marriage to ... (TAi.149)"):
+    # linking on those made one designee of a group and its leaders, or of two brothers.
+    texts = list(entity.references)
     texts += [i.value for i in entity.identifiers if i.kind is IdKind.OTHER]
     texts += [i.note or "" for i in entity.identifiers]
     for text in texts:

@@ -45,8 +45,16 @@ def _world() -> list[Entity]:
     kim = [Name("KIM Jong Un"), Name("김정은", kind=NameKind.STRONG_ALIAS, script="Hang")]
     entities = [
         _entity("un_sc", "KPi.001", kim, references=("KPi.001",), nationalities=("KP",)),
-        _entity("uk_ofsi", "100", [Name("KIM Jong-Un")], remarks="(UN Ref):KPi.001"),
-        _entity("un_sc", "KPi.002", [Name("RI Pyong Chol")], nationalities=("KP",)),
+        _entity("uk_ofsi", "100", [Name("KIM Jong-Un")], references=("DPR0001", "KPi.001")),
+        # A remark names another designee by its UN reference: no link.
+        _entity(
+            "un_sc",
+            "KPi.002",
+            [Name("RI Pyong Chol")],
+            references=("KPi.002",),
+            remarks="Associated with KIM Jong Un (KPi.001).",
+            nationalities=("KP",),
+        ),
         _entity(
             "ofac_sdn",
             "7",
@@ -92,7 +100,7 @@ def test_split_is_stable_and_about_30_percent() -> None:
 def test_designees_are_linked_across_lists() -> None:
     designees = build_sets.build_designees(_world())
     groups = {frozenset(d.entity_ids) for d in designees}
-    assert frozenset({"un_sc:KPi.001", "uk_ofsi:100"}) in groups  # UN ref in UK remarks
+    assert frozenset({"un_sc:KPi.001", "uk_ofsi:100"}) in groups  # the UK record's UN ref
     assert frozenset({"ofac_sdn:8", "uk_ofsi:9"}) in groups  # shared IMO
     # No shared identifier: two records stay two designees.
     assert frozenset({"un_sc:KPi.002"}) in groups
