@@ -160,6 +160,15 @@ def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
     assert part_sim("RISEINIC HOLDINGS", "RISEONIC HOLDINGS", typed=False) < 0.9
     # Numbers stay exact: FU YUAN YU 78821 is another ship than FU YUAN YU 78822.
     assert part_sim("FU YUAN YU 78821", "FU YUAN YU 78822", typed=True) == 0.0
+    # Four-letter words one substitution or transposition apart, where the names have
+    # another part: the rest of the name says which word was meant ...
+    assert part_sim("NATIONAL LIBERATION ADMY", "NATIONAL LIBERATION ARMY", typed=True) == 0.9
+    assert part_sim("IBXE SHIPPING INC", "IBEX SHIPPING INC", typed=True) == 0.9
+    # ... but not Korean or Mandarin syllables, which are other names (SONG / SANG) ...
+    assert part_sim("KUM SANG 3", "KUM SONG 3", typed=True) < 0.9
+    # ... nor one-word names (a four-letter word one letter from another is another word).
+    assert part_sim("ELSW", "ELSA", typed=True) < 0.9
+    assert part_sim("ADMY LTD", "ARMY LTD", typed=True) < 0.9
 
 
 def test_misspelt_legal_forms_are_still_legal_forms() -> None:
@@ -176,6 +185,14 @@ def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     assert forms_of("LIMITED LIABILTY COMPANY AKROL")[0].legal == ("llc",)
     assert forms_of("sociead anónima pública Peleng")[0].core == ("publica", "peleng")
     assert forms_of("Hong Kong Stok Ltd")[0].core == ("hong", "kong", "stok")
+    # A corrected word that completes a longer form: CJSC, not its "joint stock company".
+    cjsc = forms_of("SBERBANK TECHNOLOGIES COSED JOINT STOCK COMPANY")[0]
+    assert cjsc.core == ("sberbank", "technologies") and cjsc.legal == ("cjsc",)
+    # OFAC's own spelling of Russian forms (-oe, -oi), misspelt, is still the form.
+    assert forms_of("OBSHCHESTVO S OYRANICHENNOI OTVETSTVENNOSTYU VALIDATA")[0].core == (
+        "validata",
+    )
+    assert forms_of("AKTSIONERNOE OBSHCEHSTVO ZAVOD SELMASH")[0].legal == ("ao",)
 
 
 def test_patronymics_and_common_words_weigh_less() -> None:

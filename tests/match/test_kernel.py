@@ -47,6 +47,9 @@ HARD_QUERIES = [
     "BLUENOROF",
     "CHEM",  # ... and too short for it, or not (GENCO)
     "GENO",
+    "NATIONAL LIBERATION ADMY",  # four-letter words one letter apart in longer names
+    "IBDX SHIPPING INC",  # (features.typo_short_word) ...
+    "KUM SANG 3",  # ... but not syllables
     "X",
 ]
 

@@ -78,13 +78,25 @@ def split_legal(
     if view != rest:
         spans = spans + org_type_spans(" ".join(view))
     front: list[str] = []
+
+    def at_head(span: tuple[str, ...]) -> bool:
+        n = len(span)
+        return tuple(rest[:n]) == span or tuple(view[:n]) == span
+
+    def at_tail(span: tuple[str, ...]) -> bool:
+        n = len(span)
+        return tuple(rest[-n:]) == span or tuple(view[-n:]) == span
+
     for span, canonical in spans:
         n = len(span)
         if len(rest) <= n:
             continue
         short = n == 1 and len(span[0]) < _ORG_TYPE_MIN
-        head = tuple(rest[:n]) == span or tuple(view[:n]) == span
-        tail = tuple(rest[-n:]) == span or tuple(view[-n:]) == span
+        # A longer form at the same end is the form, and its turn comes: "closed joint stock
+        # company" (CJSC, found once "cosed" reads as "closed"), not its "joint stock company".
+        longer = [o for o, _ in spans if len(o) > n and len(rest) > len(o)]
+        head = at_head(span) and not any(o[:n] == span and at_head(o) for o in longer)
+        tail = at_tail(span) and not any(o[-n:] == span and at_tail(o) for o in longer)
         if n >= 2 and head:
             del rest[:n], spelt[:n], view[:n]
         elif tail and not (short and is_syllable(span[0])):

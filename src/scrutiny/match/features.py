@@ -148,6 +148,24 @@ def typo_word(a: str, b: str) -> bool:
     )
 
 
+def typo_short_word(a: str, b: str) -> bool:
+    """Two four-letter words one substitution or adjacent transposition apart (IBEX / IBDX,
+    ARMY / ADMY, LTDA / LTAD), neither a Korean or Mandarin syllable (SONG / SANG are two
+    names). `align` counts them as near-exact only where both names have another part: alone,
+    two four-letter words one letter apart are two names (STEK / Stey, ELSA / ELSW), but in
+    "NATIONAL LIBERATION ADMY" the rest of the name says which word was meant.
+    (`kernel.score_gathered` computes the same test over the matrix.)
+    """
+    return (
+        len(a) == len(b) == _TYPO_WORD - 1
+        and a.isalpha()
+        and b.isalpha()
+        and not _text.is_syllable(a)
+        and not _text.is_syllable(b)
+        and OSA.distance(a, b, score_cutoff=1) == 1
+    )
+
+
 def typo_lengths(a: Any, b: Any) -> Any:
     """`typo_word`'s lengths: the longer word 5+ letters, the shorter 4+. Elementwise on
     arrays of lengths, as the kernel uses it."""
@@ -349,7 +367,14 @@ def align(
                 sim = 1.0 if q[i] == c[j] else 0.0
             else:
                 sim = _part_similarity(q[i], c[j], raw)
-                if typed and sim < _STRONG_SIM and typo_word(q[i], c[j]):
+                if (
+                    typed
+                    and sim < _STRONG_SIM
+                    and (
+                        typo_word(q[i], c[j])
+                        or (len(q) > 1 and len(c) > 1 and typo_short_word(q[i], c[j]))
+                    )
+                ):
                     sim = _STRONG_SIM
             used_q.add(i)
             used_c.add(j)

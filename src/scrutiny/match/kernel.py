@@ -39,6 +39,7 @@ from scrutiny.match.features import (
     _SHORT_TYPO_SIM,
     _SIM_FLOOR,
     _STRONG_SIM,
+    _TYPO_WORD,
     NAME_FEATURES,
     align,
     commonness,
@@ -356,14 +357,15 @@ def score_gathered(
     raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
         np.float64
     )
-    # features.typo_word, for a typed (organization / vessel) query only.
+    # features.typo_word and features.typo_short_word, for a typed (organization / vessel)
+    # query only; the latter's other conditions (syllables, two parts) are the kernel's.
     if query.typed:
-        one_edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
-        one_edit &= typo_lengths(
-            _word_lengths(query.tokens)[:, None], _word_lengths(vocab)[None, :]
-        )
+        edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
+        q_len, v_len = _word_lengths(query.tokens)[:, None], _word_lengths(vocab)[None, :]
+        one_edit = edit & typo_lengths(q_len, v_len)
+        four_edit = edit & (q_len == _TYPO_WORD - 1) & (v_len == _TYPO_WORD - 1)
     else:
-        one_edit = _NO_EDITS
+        one_edit = four_edit = _NO_EDITS
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.gender, query.common,
@@ -373,7 +375,7 @@ def score_gathered(
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
         table.tok_chars, table.tok_gender, table.korean, table.sino, table.reading,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
-        raw, one_edit, query.typed, values, merge,
+        raw, one_edit, four_edit, query.typed, values, merge,
     )  # fmt: skip
     if merge.any():
         # Parts written joined on one side and apart on the other: `align` merges them.
@@ -580,6 +582,7 @@ def _features(
     joined: np.ndarray,
     raw: np.ndarray,
     one_edit: np.ndarray,
+    four_edit: np.ndarray,
     typed: bool,
     out: np.ndarray,
     merge: np.ndarray,
@@ -695,6 +698,16 @@ def _features(
                         x = 1.0 if q_vids[bi] == cols[ccols[bj]] else 0.0
                     else:
                         x = sim[rows[bi], ccols[bj]]
+                        if (
+                            typed
+                            and x < _STRONG_SIM
+                            and nq > 1
+                            and nc > 1
+                            and four_edit[rows[bi], ccols[bj]]
+                            and not q_syl[rows[bi]]
+                            and not tok_syl[cols[ccols[bj]]]
+                        ):
+                            x = _STRONG_SIM  # features.typo_short_word
                     q_sim[bi] = x
                     c_sim[bj] = x
                     g = q_gender[rows[bi]]
