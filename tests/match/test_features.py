@@ -171,6 +171,23 @@ def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
     assert part_sim("ADMY LTD", "ARMY LTD", typed=True) < 0.9
 
 
+def test_a_latin_spelling_meets_an_arabic_script_list_name_by_consonant_skeleton() -> None:
+    def part_sims(query: str, listed: str, typed: bool = False) -> list[float]:
+        q, c = name_forms(query, person=not typed)[0], name_forms(listed, person=not typed)[0]
+        return sorted(s for _, _, s, _ in align(q, c, _idf, False, typed=typed).pairs)
+
+    # مشوح is read "mashuh", OFAC writes MOUCHAWEH: the consonants agree, the vowels do not.
+    assert part_sims("Lubana MOUCHAWEH", "لبانة مشوح") == [0.9, 0.9]
+    assert part_sims("Fawaz Mikhail GERGES", "فواز ميخائيل جرجس") == [0.9, 1.0, 1.0]
+    # Only that way round: a query in Arabic script is all guessed vowels, and skeletons are
+    # loose (Samuh / Usama, Hussein / Hassan) ...
+    assert max(part_sims("لبانة مشوح", "Lubana MOUCHAWEH")) < 0.9
+    # ... and a part that begins with a vowel does not meet one that does not.
+    assert max(part_sims("Usama HAMID", "سموح")) < 0.9  # read "samuh"
+    # Companies' words are not names read by their consonants.
+    assert max(part_sims("MOUCHAWEH TRADING", "مشوح", typed=True)) < 0.9
+
+
 def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     from scrutiny.match.forms import name_forms as forms_of
 

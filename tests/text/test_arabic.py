@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.text.arabic import arabic_forms, is_persian
+from scrutiny.text.arabic import arabic_forms, is_persian, skeleton
 from scrutiny.text.translit import latin_forms
 
 
@@ -49,3 +49,26 @@ def test_empty_and_punctuation() -> None:
 
 def test_zero_width_non_joiner_separates_persian_compound_parts() -> None:
     assert arabic_forms("احمدی\u200cمقدم") == ["ahmadi moghdam"]
+
+
+@pytest.mark.parametrize(
+    ("latin", "reading"),
+    [
+        ("mouchaweh", "mashuh"),  # ou and w are what Latin spellings make of waw
+        ("gerges", "jarjas"),  # g is jim in Egyptian and Levantine spellings
+        ("moghaddam", "muqdam"),  # gh is qaf in Persian names
+        ("khosravi", "khasrawi"),  # v is waw in Persian names
+        ("seifeddine", "sifaddin"),
+        ("alhamzi", "hamzi"),  # the article written joined
+    ],
+)
+def test_a_spelling_and_a_reading_share_a_skeleton(latin: str, reading: str) -> None:
+    assert skeleton(latin) == skeleton(reading)
+
+
+def test_skeletons_keep_consonants_and_lose_vowels() -> None:
+    assert skeleton("hamdan") != skeleton("hamid")
+    assert skeleton("karim") != skeleton("kamal")
+    # What the vowels told apart is lost (why the matcher reads it only against list names
+    # in Arabic script): Mahmoud and Mohammed share "mhmd".
+    assert skeleton("mahmoud") == skeleton("mohammed")

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from scrutiny.match import _text
 from scrutiny.match.forms import Form
 from scrutiny.match.index import EntityRecord
+from scrutiny.text.arabic import skeleton
 from scrutiny.text.orgforms import one_word_forms, token_weight_class
 
 NAME_FEATURES = (
@@ -71,6 +72,7 @@ _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must ma
 _STRONG_SIM = 0.9
 _SHORT_TYPO_SIM = 0.75  # a short part one typo from the other (short_typo)
 _TYPO_WORD = 5  # a word this long and one a letter shorter or as long, one edit apart: a typo
+_SKELETON_RAW = 0.95  # where `align` ranks two parts of one consonant skeleton (Form.arabic)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
@@ -146,6 +148,22 @@ def typo_word(a: str, b: str) -> bool:
         and bool(typo_lengths(len(a), len(b)))
         and OSA.distance(a, b, score_cutoff=1) == 1
     )
+
+
+@lru_cache(maxsize=1 << 17)
+def skeleton_key(token: str) -> str:
+    """The consonant skeleton of a name part (text.arabic.skeleton) when it has 2+ letters,
+    else "": one consonant (Ali, "l") says too little to meet another part by. A part that
+    begins with a vowel keeps a mark of it: Usama is not Samuh, nor Asmar Samir."""
+    key = skeleton(token) if token.isalpha() else ""
+    if len(key) < 2:
+        return ""
+    return "V" + key if token[0] in "aeiou" else key
+
+
+def _same_skeleton(a: str, b: str) -> bool:
+    key = skeleton_key(a)
+    return bool(key) and key == skeleton_key(b)
 
 
 def typo_short_word(a: str, b: str) -> bool:
@@ -342,6 +360,13 @@ def align(
         return NameAlignment([0.0] * len(NAME_FEATURES))
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
+    # A list name in Arabic script is read with guessed short vowels (Form.arabic): a part of
+    # a Latin spelling with the same consonant skeleton is near-exact (MOUCHAWEH / مشوح, read
+    # "mashuh"). Only that way round, and for persons: the lists write a designee's name in
+    # Latin too, and skeletons are loose (Hussein / Hassan), so a query in Arabic script,
+    # whose every part is such a guess, met too many listed names by them (train side, 1,000
+    # Arabic-script Faker customers: 12 more alerts), and a company's words too.
+    arabic = name.arabic and not query.arabic and not typed
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
     pairs: list[tuple[str, str, float, float]] = []
@@ -354,6 +379,11 @@ def align(
         pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
+        if arabic:
+            for i, row in enumerate(matrix):
+                for j in range(len(c)):
+                    if row[j] < _SKELETON_RAW and _same_skeleton(q[i], c[j]):
+                        row[j] = _SKELETON_RAW
         # Greedy one-to-one assignment, most similar parts first.
         ranked = sorted(
             ((row[j], i, j) for i, row in enumerate(matrix) for j in range(len(c))),
@@ -375,6 +405,8 @@ def align(
                         or (len(q) > 1 and len(c) > 1 and typo_short_word(q[i], c[j]))
                     )
                 ):
+                    sim = _STRONG_SIM
+                if arabic and sim < _STRONG_SIM and _same_skeleton(q[i], c[j]):
                     sim = _STRONG_SIM
             used_q.add(i)
             used_c.add(j)

@@ -29,6 +29,9 @@ class Form(NamedTuple):
     # each part of the list name meets one of them: a part left over on either side is a
     # character more or less (张萍 is not CHANG Ping Yun, 王玉珍 not WANG Chen; features.align).
     reading: bool = False
+    # A reading of Arabic script, whose short vowels are guessed: its parts also meet a Latin
+    # spelling by consonant skeleton (text.arabic.skeleton; MOUCHAWEH / مشوح read "mashuh").
+    arabic: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -59,6 +62,7 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
     sino = _text.sino_korean_readings(text) if transliterated else frozenset()
     script = _text.script(text)
     read = transliterated and script in _READ_SCRIPTS
+    arabic = transliterated and script == "Arab"
     forms: list[Form] = []
     seen: set[tuple[tuple[str, ...], tuple[str, ...], str | None]] = set()
     for reading in readings:
@@ -81,7 +85,14 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
             if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
                 seen.add((core, legal, korean))
                 forms.append(
-                    Form(core, legal, korean, reading in sino and korean is not None, is_reading)
+                    Form(
+                        core,
+                        legal,
+                        korean,
+                        reading in sino and korean is not None,
+                        is_reading,
+                        arabic and reading != tokens,
+                    )
                 )
     return tuple(forms)
 
@@ -108,7 +119,7 @@ def encode_forms(forms: tuple[Form, ...]) -> str:
     """Compact text form for persisting (forms by newline; core, legal, key, flags by tab)."""
     return "\n".join(
         f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t"
-        f"{'s' if f.sino else ''}{'r' if f.reading else ''}"
+        f"{'s' if f.sino else ''}{'r' if f.reading else ''}{'a' if f.arabic else ''}"
         for f in forms
     )
 
@@ -120,7 +131,14 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
     for line in raw.split("\n"):
         core, legal, key, flags = line.split("\t")
         forms.append(
-            Form(tuple(core.split()), tuple(legal.split()), key or None, "s" in flags, "r" in flags)
+            Form(
+                tuple(core.split()),
+                tuple(legal.split()),
+                key or None,
+                "s" in flags,
+                "r" in flags,
+                "a" in flags,
+            )
         )
     return tuple(forms)
 

@@ -34,8 +34,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # per reading of its n|g boundaries (Mangon: man-gon, mang-on); 5: ... and where a final n
 # or l may begin the next syllable (Jinyeong: ji-nyeong, jin-yeong); 6: a Mandarin or
 # Japanese reading of Han or Kana has no Korean key; 7: OFAC's spellings of Russian legal
-# forms (aktsionernoe obshchestvo) are read as their own forms (PAO, OAO, not AO).
-FORMAT_VERSION = 7
+# forms (aktsionernoe obshchestvo) are read as their own forms (PAO, OAO, not AO); 8: forms
+# flag readings of Arabic script (Form.arabic).
+FORMAT_VERSION = 8
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

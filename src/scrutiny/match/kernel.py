@@ -38,12 +38,14 @@ from scrutiny.match.features import (
     _SHORT_PART,
     _SHORT_TYPO_SIM,
     _SIM_FLOOR,
+    _SKELETON_RAW,
     _STRONG_SIM,
     _TYPO_WORD,
     NAME_FEATURES,
     align,
     commonness,
     gender_form,
+    skeleton_key,
     typo_lengths,
 )
 from scrutiny.match.forms import Form, decode_forms
@@ -66,6 +68,7 @@ class FormTable:
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
     sino: np.ndarray  # bool: a Sino-Korean reading of Han (Form.sino)
     reading: np.ndarray  # bool: a reading of Han, Hangul or Kana (Form.reading)
+    arabic: np.ndarray  # bool: a reading of Arabic script (Form.arabic)
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -79,7 +82,9 @@ class FormTable:
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
+    tok_skel: np.ndarray  # int32 consonant skeleton id (features.skeleton_key), -1 when none
     phon_ids: dict[str, int]
+    skel_ids: dict[str, int]
     korean_ids: dict[str, int]
 
     @classmethod
@@ -106,6 +111,7 @@ class FormTable:
         korean: list[int] = []
         sino: list[bool] = []
         reading: list[bool] = []
+        arabic: list[bool] = []
         joined_off = [0]
         joined: list[int] = []
         legal_words: dict[str, int] = {}
@@ -126,6 +132,7 @@ class FormTable:
             )
             sino.append(form.sino)
             reading.append(form.reading)
+            arabic.append(form.arabic)
             joined.extend(hash(a + b) for a, b in pairwise(form.core))
             joined_off.append(len(joined))
         vocab = list(vocab_ids)
@@ -135,6 +142,11 @@ class FormTable:
         for t in vocab:
             code = _text.phonetic(t)
             tok_phon.append(phon_ids.setdefault(code, len(phon_ids)) if code else -1)
+        skel_ids: dict[str, int] = {}
+        tok_skel = []
+        for t in vocab:
+            key = skeleton_key(t)
+            tok_skel.append(skel_ids.setdefault(key, len(skel_ids)) if key else -1)
         return cls(
             form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
@@ -145,6 +157,7 @@ class FormTable:
             korean=np.asarray(korean, np.int32),
             sino=np.asarray(sino, np.bool_),
             reading=np.asarray(reading, np.bool_),
+            arabic=np.asarray(arabic, np.bool_),
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -158,7 +171,9 @@ class FormTable:
             tok_syl=tok_syl,
             tok_chars=tok_chars,
             tok_gender=tok_gender,
+            tok_skel=np.asarray(tok_skel, np.int32),
             phon_ids=phon_ids,
+            skel_ids=skel_ids,
             korean_ids=korean_ids,
         )
 
@@ -182,6 +197,7 @@ class QueryForms:
     length: np.ndarray  # int64 letters of each row
     digit: np.ndarray  # bool per row
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
+    skel: np.ndarray  # int64 skeleton id per row (FormTable.tok_skel; -1 none, -2 not in it)
     syl: np.ndarray  # bool per row: a short syllable (FormTable.tok_syl)
     chars: np.ndarray  # int32 (rows, 4): FormTable.tok_chars of each row
     gender: np.ndarray  # int64 features.gender_form per row
@@ -190,6 +206,7 @@ class QueryForms:
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
     reading: np.ndarray  # bool per form (Form.reading)
+    arabic: np.ndarray  # bool per form (Form.arabic)
     single: np.ndarray  # bool per form: one identifying part
     legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
@@ -242,6 +259,7 @@ def prepare_query(
     for t in tokens:
         code = _text.phonetic(t)
         phon.append(phon_ids.get(code, -2) if code else -1)
+    skel = [table.skel_ids.get(key, -2) if (key := skeleton_key(t)) else -1 for t in tokens]
     return QueryForms(
         forms=tuple(forms),
         tokens=tokens,
@@ -252,6 +270,7 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
+        skel=np.asarray(skel, np.int64),
         syl=syl,
         chars=chars,
         gender=gender,
@@ -260,6 +279,7 @@ def prepare_query(
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
         sino=np.asarray([f.sino for f in forms], np.bool_),
         reading=np.asarray([f.reading for f in forms], np.bool_),
+        arabic=np.asarray([f.arabic for f in forms], np.bool_),
         single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
@@ -369,11 +389,13 @@ def score_gathered(
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.gender, query.common,
-        query.korean, query.has_korean, query.sino, query.reading, query.single, query.legal_off, query.legal,
+        query.korean, query.has_korean, query.sino, query.reading, query.arabic, query.skel,
+        query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
-        table.tok_chars, table.tok_gender, table.korean, table.sino, table.reading,
+        table.tok_chars, table.tok_gender, table.tok_skel, table.korean, table.sino,
+        table.reading, table.arabic,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, one_edit, four_edit, query.typed, values, merge,
     )  # fmt: skip
@@ -554,6 +576,8 @@ def _features(
     q_has_kor: np.ndarray,
     q_sino: np.ndarray,
     q_reading: np.ndarray,
+    q_arabic: np.ndarray,
+    q_skel: np.ndarray,
     single: np.ndarray,
     q_legal_off: np.ndarray,
     q_legal: np.ndarray,
@@ -573,9 +597,11 @@ def _features(
     tok_syl: np.ndarray,
     tok_chars: np.ndarray,
     tok_gender: np.ndarray,
+    tok_skel: np.ndarray,
     form_korean: np.ndarray,
     form_sino: np.ndarray,
     form_reading: np.ndarray,
+    form_arabic: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
     joined_off: np.ndarray,
@@ -673,6 +699,8 @@ def _features(
                 q_sim[:] = 1.0
                 c_sim[:] = 1.0
             elif nq > 0 and nc > 0:
+                # features.align: a Latin query meets an Arabic-script list name by skeleton.
+                arabic = form_arabic[f] and not q_arabic[k] and not typed
                 used_q = np.zeros(nq, np.bool_)
                 used_c = np.zeros(nc, np.bool_)
                 for _ in range(min(nq, nc)):
@@ -688,6 +716,13 @@ def _features(
                             if used_c[j]:
                                 continue
                             x = raw[rows[i], ccols[j]]
+                            if (
+                                arabic
+                                and x < _SKELETON_RAW
+                                and q_skel[rows[i]] >= 0
+                                and q_skel[rows[i]] == tok_skel[cols[ccols[j]]]
+                            ):
+                                x = _SKELETON_RAW
                             if x >= best:
                                 best = x
                                 bi = i
@@ -708,6 +743,13 @@ def _features(
                             and not tok_syl[cols[ccols[bj]]]
                         ):
                             x = _STRONG_SIM  # features.typo_short_word
+                        if (
+                            arabic
+                            and x < _STRONG_SIM
+                            and q_skel[rows[bi]] >= 0
+                            and q_skel[rows[bi]] == tok_skel[cols[ccols[bj]]]
+                        ):
+                            x = _STRONG_SIM  # features.align: the same consonant skeleton
                     q_sim[bi] = x
                     c_sim[bj] = x
                     g = q_gender[rows[bi]]

@@ -23,6 +23,7 @@ and phonetic key need.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -239,3 +240,48 @@ def arabic_forms(text: str) -> list[str]:
         i += 1
     reading = " ".join(out)
     return [reading] if reading.strip() else []
+
+
+# --- consonant skeletons ----------------------------------------------------------------------
+# A reading above guesses the short vowels, and the guess is often not the list's (مشوح is read
+# "mashuh", OFAC writes MOUCHAWEH; جرجس "jarjas", the list GERGES). What both spellings keep is
+# the consonants, so the matcher also compares a reading of Arabic script with a Latin name part
+# by consonant skeleton: vowels and the letters Latin spellings make of waw and ya (w, y, v, ou)
+# dropped, digraphs folded to one class each (kh, sh/ch, th, dh, gh), the letter classes
+# transliterations confuse (q/k/c/gh, g/j, p/b) merged, the article and doubled letters dropped.
+# What is lost with the vowels is lost: Hussein and Hassan share "hsn", so an equal skeleton
+# is evidence that the matcher weighs like a near-exact part, and only for names read from
+# Arabic script (forms.Form.arabic). No library does this: romanisation libraries go from Latin
+# to Arabic script or give ICU's bare consonants, which carry no classes.
+_DIGRAPHS = (
+    ("kh", "X"),
+    ("sh", "C"),
+    ("ch", "C"),  # French spelling of ش (CHAOUI, CHEHARMAHALI)
+    ("th", "T"),
+    ("dh", "Z"),
+    ("gh", "k"),  # غ, and ق in Persian names (MOGHADDAM / مقدم)
+    ("ph", "F"),
+    ("ou", ""),
+    ("ee", ""),
+    ("oo", ""),
+)
+# g is ج in Egyptian and Levantine spellings (Gamal, Gerges); gh is taken above.
+_SINGLE = str.maketrans(
+    {"q": "k", "c": "k", "g": "j", "p": "b", "x": "ks"} | dict.fromkeys("aeiouywv'`", "")
+)
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 17)
+def skeleton(token: str) -> str:
+    """Consonant skeleton of one folded Latin name part: "mouchaweh" and "mashuh" -> "mC",
+    "gerges" and "jarjas" -> "jrjs"; "" for a part with no letters."""
+    if token.startswith(("al", "el")) and len(token) > 4 and token[2] not in "aeiou":
+        token = token[2:]  # the article written joined: alhamzi, elsayed
+    token = _DOUBLE.sub(r"\1", token)
+    for digraph, value in _DIGRAPHS:
+        token = token.replace(digraph, value)
+    token = "".join(ch for ch in token.translate(_SINGLE).lower() if ch.isalpha())
+    token = _DOUBLE.sub(r"\1", token)
+    # A final h is ta marbuta or a Latin "-ah" (Sarah, Abdullah): written on one side only.
+    return token[:-1] if len(token) > 1 and token.endswith("h") else token
