@@ -45,6 +45,23 @@ def test_every_record_has_provenance_and_one_primary_name(eu_list) -> None:  # t
 
 
 @pytest.mark.slow
+def test_primary_name_is_the_english_spelling(eu_list) -> None:  # type: ignore[no-untyped-def]
+    # The record lists the Russian, then the Swedish spelling first among its Latin ones.
+    _, entities, _ = eu_list
+    primary = entities["130139"].names[0]
+    assert (primary.full, primary.lang) == ("Mikhail Safarbekovich GUTSERIEV", "en")
+    assert "Michail Safarbekovitj GUTSERIJEV" in {n.full for n in entities["130139"].names}
+    # Every record with a strong English Latin-script spelling shows one (some records tag
+    # a Cyrillic spelling "EN").
+    for entity in entities.values():
+        if any(
+            n.lang == "en" and n.script == "Latn" and n.kind is not NameKind.WEAK_ALIAS
+            for n in entity.names
+        ):
+            assert entity.names[0].lang == "en", entity.id
+
+
+@pytest.mark.slow
 def test_dprk_person_field_by_field(eu_list) -> None:  # type: ignore[no-untyped-def]
     _, entities, _ = eu_list
     ra = entities["7207"]

@@ -43,6 +43,7 @@ _ROOT = f"{_NS}export"
 _RECORD = f"{_NS}sanctionEntity"
 _SUBJECT_TYPES = {"person": EntityType.PERSON, "enterprise": EntityType.ORGANIZATION}
 _GENDERS = {"M": "male", "F": "female"}
+_LANGUAGE_RANK = {"en": 0, None: 1}  # the primary name: English, else no language, else any
 # "00" is the file's code for an unknown country.
 _UNKNOWN_COUNTRY = "00"
 
@@ -184,10 +185,18 @@ class _EuRecord:
                 positions.append(function)
         if not names:
             raise self.fail("<sanctionEntity> has no <nameAlias> with a name")
-        # The FSF marks no primary name; show the first strong Latin-script spelling.
+        # The FSF marks no primary name. Show a strong Latin-script spelling, the English one
+        # where the record has one, else one with no language: a Russian designee's record
+        # often begins with its Swedish or Slovak version (Michail Safarbekovitj GUTSERIJEV,
+        # Vědecko-výrobní závod „Saljut“), which is no name a bank would know the party by.
         first = min(
             range(len(names)),
-            key=lambda i: (names[i].script not in (None, "Latn"), names[i].kind, i),
+            key=lambda i: (
+                names[i].script not in (None, "Latn"),
+                names[i].kind,
+                _LANGUAGE_RANK.get(names[i].lang, 2),
+                i,
+            ),
         )
         names.insert(0, dataclasses.replace(names.pop(first), kind=NameKind.PRIMARY))
         gender = genders[0] if genders and len(set(genders)) == 1 else None
