@@ -82,7 +82,9 @@ class FormTable:
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
-    tok_skel: np.ndarray  # int32 consonant skeleton id (features.skeleton_key), -1 when none
+    tok_skel: (
+        np.ndarray
+    )  # int32 skeleton id (features.skeleton_key) of tokens of Arabic forms, or -1
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
@@ -142,11 +144,16 @@ class FormTable:
         for t in vocab:
             code = _text.phonetic(t)
             tok_phon.append(phon_ids.setdefault(code, len(phon_ids)) if code else -1)
+        # Skeletons only meet parts of list names read from Arabic script (features.align):
+        # only their tokens get one (a few thousand of the vocabulary).
         skel_ids: dict[str, int] = {}
-        tok_skel = []
-        for t in vocab:
-            key = skeleton_key(t)
-            tok_skel.append(skel_ids.setdefault(key, len(skel_ids)) if key else -1)
+        tok_skel = np.full(len(vocab), -1, np.int32)
+        arabic_forms = np.flatnonzero(arabic)
+        for fid in arabic_forms.tolist():
+            for vid in tok[off[fid] : off[fid + 1]]:
+                key = skeleton_key(vocab[vid])
+                if key:
+                    tok_skel[vid] = skel_ids.setdefault(key, len(skel_ids))
         return cls(
             form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
@@ -171,7 +178,7 @@ class FormTable:
             tok_syl=tok_syl,
             tok_chars=tok_chars,
             tok_gender=tok_gender,
-            tok_skel=np.asarray(tok_skel, np.int32),
+            tok_skel=tok_skel,
             phon_ids=phon_ids,
             skel_ids=skel_ids,
             korean_ids=korean_ids,
