@@ -73,3 +73,17 @@ def test_russian_legal_forms_written_out_are_legal_forms_in_every_reading() -> N
         ("Акционерное общество Научно Производственное Объединение Поиск", ("ao",)),
     ):
         assert all(form.legal == legal for form in name_forms(text)), name_forms(text)
+
+
+def test_a_reading_of_arabic_script_is_flagged_and_explained() -> None:
+    import scrutiny
+
+    (form,) = name_forms("لبانة مشوح", person=True)
+    assert form.arabic and decode_forms(encode_forms((form,))) == (form,)
+    assert not any(f.arabic for f in name_forms("Lubana MOUCHAWEH", person=True))
+    comparison = scrutiny.compare("Lubana MOUCHAWEH", "لبانة مشوح", schema="person")
+    explanation = comparison.explanation
+    assert explanation["list_name_read_from_arabic_script"] is True
+    skeletons = {p["query"]: p.get("consonant_skeleton") for p in explanation["parts"]}
+    assert skeletons == {"mouchaweh": "mc", "lubana": "lbn"}
+    assert comparison.score > 0.9

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrutiny.match.features import NAME_FEATURES, NameAlignment
+from scrutiny.match.features import NAME_FEATURES, NameAlignment, skeleton_key
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
@@ -77,6 +77,13 @@ def form_fields(
     }
     if query_form is not None and list_form is not None and query_form.korean:
         fields["korean_key_equal"] = query_form.korean == list_form.korean
+    if list_form is not None and list_form.arabic and query_form and not query_form.arabic:
+        # The list name is a reading of Arabic script: say which parts met by consonants.
+        fields["list_name_read_from_arabic_script"] = True
+        for part in fields["parts"]:
+            key = skeleton_key(part["query"])
+            if part["query"] != part["list"] and key and key == skeleton_key(part["list"]):
+                part["consonant_skeleton"] = key
     return fields
 
 

@@ -29,8 +29,9 @@ class Form(NamedTuple):
     # each part of the list name meets one of them: a part left over on either side is a
     # character more or less (张萍 is not CHANG Ping Yun, 王玉珍 not WANG Chen; features.align).
     reading: bool = False
-    # A reading of Arabic script, whose short vowels are guessed: its parts also meet a Latin
-    # spelling by consonant skeleton (text.arabic.skeleton; MOUCHAWEH / مشوح read "mashuh").
+    # A reading of Arabic script, whose short vowels are guessed: as a list name, a Latin
+    # query's parts also meet it by consonant skeleton (features.align, text.arabic.skeleton;
+    # MOUCHAWEH / مشوح read "mashuh").
     arabic: bool = False
 
     @property

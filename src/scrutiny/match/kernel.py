@@ -82,9 +82,7 @@ class FormTable:
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
-    tok_skel: (
-        np.ndarray
-    )  # int32 skeleton id (features.skeleton_key) of tokens of Arabic forms, or -1
+    tok_skel: np.ndarray  # int32 features.skeleton_key id of Arabic forms' tokens, else -1
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
@@ -204,7 +202,6 @@ class QueryForms:
     length: np.ndarray  # int64 letters of each row
     digit: np.ndarray  # bool per row
     phon: np.ndarray  # int64 phonetic code id per row (-1 none, -2 not in the table)
-    skel: np.ndarray  # int64 skeleton id per row (FormTable.tok_skel; -1 none, -2 not in it)
     syl: np.ndarray  # bool per row: a short syllable (FormTable.tok_syl)
     chars: np.ndarray  # int32 (rows, 4): FormTable.tok_chars of each row
     gender: np.ndarray  # int64 features.gender_form per row
@@ -222,6 +219,9 @@ class QueryForms:
     as_joined_off: np.ndarray  # int64: hash() of form k's parts, to meet FormTable.joined
     as_joined: np.ndarray  # int64
     typed: bool = False  # the query says it is an organization or a vessel
+    # int64 skeleton id per row (FormTable.tok_skel; -1 none, -2 not in it), computed when
+    # the query first meets a list name read from Arabic script (`_query_skeletons`).
+    skel: np.ndarray | None = None
 
 
 def prepare_query(
@@ -266,7 +266,6 @@ def prepare_query(
     for t in tokens:
         code = _text.phonetic(t)
         phon.append(phon_ids.get(code, -2) if code else -1)
-    skel = [table.skel_ids.get(key, -2) if (key := skeleton_key(t)) else -1 for t in tokens]
     return QueryForms(
         forms=tuple(forms),
         tokens=tokens,
@@ -277,7 +276,6 @@ def prepare_query(
         length=np.asarray([len(t) for t in tokens], np.int64),
         digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
         phon=np.asarray(phon, np.int64),
-        skel=np.asarray(skel, np.int64),
         syl=syl,
         chars=chars,
         gender=gender,
@@ -396,7 +394,8 @@ def score_gathered(
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.gender, query.common,
-        query.korean, query.has_korean, query.sino, query.reading, query.arabic, query.skel,
+        query.korean, query.has_korean, query.sino, query.reading, query.arabic,
+        _query_skeletons(table, query, form_ids),
         query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
@@ -412,6 +411,22 @@ def score_gathered(
             form = table.form(int(form_ids[c]))
             values[k, c] = align(query.forms[k], form, idf, False, weights_of, query.typed).values
     return values
+
+
+def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) -> np.ndarray:
+    """The query's skeleton ids (QueryForms.skel); -1 for every row unless a gathered form
+    is read from Arabic script and the query is a person's, where they can meet (features.align):
+    most queries never need them, and a skeleton costs a few microseconds a token."""
+    if query.skel is not None:
+        return query.skel
+    if query.typed or not table.arabic[form_ids].any():
+        return np.full(len(query.tokens), -1, np.int64)
+    skel_ids = table.skel_ids
+    query.skel = np.asarray(
+        [skel_ids.get(key, -2) if (key := skeleton_key(t)) else -1 for t in query.tokens],
+        np.int64,
+    )
+    return query.skel
 
 
 def _word_lengths(tokens: Sequence[str]) -> np.ndarray:
