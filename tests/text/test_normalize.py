@@ -46,6 +46,11 @@ def test_fold_keep_marks_keeps_breves() -> None:
         ("Sheikh Mohammed bin Rashid", ["mohammed", "bin", "rashid"]),
         ("Gen. Col. Ri Yong Ho", ["ri", "yong", "ho"]),
         ("Haji Abdul Basir", ["abdul", "basir"]),
+        # A title after the comma heads the given names: dropped as at the front.
+        ("TAYSIR, Hajji", ["taysir"]),
+        ("AL ZAWAHIRI, Dr. Ayman", ["al", "zawahiri", "ayman"]),
+        ("Hajji, Ali", ["ali"]),
+        ("HAJJI, Dr.", ["hajji"]),  # a name of titles only keeps one
         ("M/V WISE HONEST", ["wise", "honest"]),
         ("M.V. Wise Honest", ["wise", "honest"]),
         ("MV Wise Honest", ["wise", "honest"]),

@@ -35,8 +35,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # or l may begin the next syllable (Jinyeong: ji-nyeong, jin-yeong); 6: a Mandarin or
 # Japanese reading of Han or Kana has no Korean key; 7: OFAC's spellings of Russian legal
 # forms (aktsionernoe obshchestvo) are read as their own forms (PAO, OAO, not AO); 8: forms
-# flag readings of Arabic script (Form.arabic).
-FORMAT_VERSION = 8
+# flag readings of Arabic script (Form.arabic); 9: a title after the comma is dropped as at
+# the front ("TAYSIR, Hajji" is taysir, as "Hajji TAYSIR" is).
+FORMAT_VERSION = 9
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

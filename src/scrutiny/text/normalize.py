@@ -203,13 +203,19 @@ def _tokenize(text: str) -> tuple[str, ...]:
     # "KIM, Jong Un" and "SMITH, John": the comma marks the surname; it is dropped and the order
     # kept (surname first), which is how Korean and Chinese names are written anyway. Matching
     # compares tokens regardless of order, so Western inversion needs no reordering here.
+    prefixes, suffixes = _honorifics()
     match = _COMMA_NAME.match(text)
     if match:
-        text = f"{match.group(1)} {match.group(2)}"
-    tokens = fold(text).split()
+        # A title heads the given names after the comma ("TAYSIR, Hajji" is Hajji TAYSIR):
+        # it is dropped there as it is from the front of "Hajji TAYSIR".
+        surname, given = fold(match.group(1)).split(), fold(match.group(2)).split()
+        while given and len(surname) + len(given) > 1 and given[0] in prefixes:
+            given.pop(0)
+        tokens = surname + given
+    else:
+        tokens = fold(text).split()
     if not tokens:
         return ()
-    prefixes, suffixes = _honorifics()
     while len(tokens) > 1 and tokens[0] in prefixes:
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1] in suffixes:
