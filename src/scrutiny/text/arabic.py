@@ -272,8 +272,7 @@ _SINGLE = str.maketrans(
 _DOUBLE = re.compile(r"(.)\1+")
 
 
-@lru_cache(maxsize=1 << 17)
-def skeleton(token: str) -> str:
+def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
     """Consonant skeleton of one folded Latin name part: "mouchaweh" and "mashuh" -> "mC",
     "gerges" and "jarjas" -> "jrjs"; "" for a part with no letters."""
     if token.startswith(("al", "el")) and len(token) > 4 and token[2] not in "aeiou":
