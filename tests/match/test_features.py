@@ -202,6 +202,11 @@ def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     assert forms_of("LIMITED LIABILTY COMPANY AKROL")[0].legal == ("llc",)
     assert forms_of("sociead anónima pública Peleng")[0].core == ("publica", "peleng")
     assert forms_of("Hong Kong Stok Ltd")[0].core == ("hong", "kong", "stok")
+    # A four-letter form with two letters swapped is the form, unless the swap is a word.
+    assert forms_of("DISDROGAS LTAD.")[0].core == ("disdrogas",)
+    assert forms_of("OJCS KEREMET BANK")[0].legal == ("ojsc",)
+    assert forms_of("GLOBAL CROP")[0].core == ("global", "crop")
+    assert forms_of("Kavan Electronics Behrad LLC")[0].core == ("kavan", "electronics", "behrad")
     # A corrected word that completes a longer form: CJSC, not its "joint stock company".
     cjsc = forms_of("SBERBANK TECHNOLOGIES COSED JOINT STOCK COMPANY")[0]
     assert cjsc.core == ("sberbank", "technologies") and cjsc.legal == ("cjsc",)

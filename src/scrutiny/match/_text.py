@@ -157,10 +157,34 @@ def org_type_spans(text: str) -> tuple[tuple[tuple[str, ...], str], ...]:
 
 @lru_cache(maxsize=200_000)
 def _legal_spelling(token: str) -> str:
-    if len(token) < _MISSPELT_LEGAL_MIN or not token.isalpha() or token_weight_class(token):
+    if len(token) < _MISSPELT_LEGAL_MIN:
+        return _swapped_legal_word(token)
+    if not token.isalpha() or token_weight_class(token):
         return token
     found = process.extractOne(token, _legal_words(), scorer=OSA.distance, score_cutoff=1)
     return found[0] if found is not None else token
+
+
+def _swapped_legal_word(token: str) -> str:
+    """A four-letter legal form with two neighbouring letters swapped (LTAD, GMHB, OJCS),
+    which is how customer files mistype them; a swap that makes a word of everyday text is
+    left as written (CROP is no CORP, PART no PRAT), and longer words are names as often
+    (BEHRAD is a Persian name, not BERHAD)."""
+    from scrutiny.match.features import commonness  # features reads this module
+
+    if len(token) != 4 or not token.isalpha() or token_weight_class(token) or commonness(token):
+        return token
+    letters = sorted(token)
+    for word in _legal_words_short():
+        if sorted(word) == letters and OSA.distance(token, word, score_cutoff=1) == 1:
+            return word
+    return token
+
+
+@cache
+def _legal_words_short() -> tuple[str, ...]:
+    """One-word legal-form spellings of four letters (ltda, gmbh, corp, sarl), sorted."""
+    return tuple(sorted(w for w in one_word_forms("legal_form") if len(w) == 4))
 
 
 @lru_cache(maxsize=200_000)

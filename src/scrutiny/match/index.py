@@ -36,8 +36,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # Japanese reading of Han or Kana has no Korean key; 7: OFAC's spellings of Russian legal
 # forms (aktsionernoe obshchestvo) are read as their own forms (PAO, OAO, not AO); 8: forms
 # flag readings of Arabic script (Form.arabic); 9: a title after the comma is dropped as at
-# the front ("TAYSIR, Hajji" is taysir, as "Hajji TAYSIR" is).
-FORMAT_VERSION = 9
+# the front ("TAYSIR, Hajji" is taysir, as "Hajji TAYSIR" is); 10: a four-letter legal form
+# with two letters swapped is the form (OJCS KEREMET BANK).
+FORMAT_VERSION = 10
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,
