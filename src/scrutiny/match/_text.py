@@ -63,7 +63,8 @@ def split_legal(
     "Public Joint Stock Compnay" and "LIMIETD LIABILITY COMPANY" are how customer files write
     PJSC and LLC often enough: left in the core, the misspelt words would be rare, unmatched
     parts. One-word forms are corrected from 7 letters (company, limited, corporation,
-    aktsionernoe ...): shorter ones have real names one letter away (stock / stork). Words of
+    aktsionernoe ...): shorter ones have real names one letter away (stock / stork); a
+    four-letter form only for two letters swapped (LTAD, `_swapped_legal_word`). Words of
     multi-word forms are corrected from 4 letters, but only where the correction completes
     the form. `spans` are the forms of other languages found in the name as written
     (`org_type_spans`), taken off either end first.

@@ -382,13 +382,14 @@ def score_gathered(
     raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
         np.float64
     )
-    # features.typo_word and features.typo_short_word, for a typed (organization / vessel)
-    # query only; the latter's other conditions (syllables, two parts) are the kernel's.
+    # features.typo_word and features.typo_short_word, word by word, for a typed
+    # (organization / vessel) query only; the latter's name test (two parts) is `_features`'.
     if query.typed:
         edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
         q_len, v_len = _word_lengths(query.tokens)[:, None], _word_lengths(vocab)[None, :]
         one_edit = edit & typo_lengths(q_len, v_len)
         four_edit = edit & (q_len == _TYPO_WORD - 1) & (v_len == _TYPO_WORD - 1)
+        four_edit &= ~query.syl[:, None] & ~table.tok_syl[cols][None, :]
     else:
         one_edit = four_edit = _NO_EDITS
     _features(
@@ -761,8 +762,6 @@ def _features(
                             and nq > 1
                             and nc > 1
                             and four_edit[rows[bi], ccols[bj]]
-                            and not q_syl[rows[bi]]
-                            and not tok_syl[cols[ccols[bj]]]
                         ):
                             x = _STRONG_SIM  # features.typo_short_word
                         if (

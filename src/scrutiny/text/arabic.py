@@ -257,10 +257,10 @@ _DIGRAPHS = (
     ("kh", "X"),
     ("sh", "C"),
     ("ch", "C"),  # French spelling of ش (CHAOUI, CHEHARMAHALI)
-    ("th", "T"),
-    ("dh", "Z"),
+    ("th", "t"),
+    ("dh", "z"),
     ("gh", "k"),  # غ, and ق in Persian names (MOGHADDAM / مقدم)
-    ("ph", "F"),
+    ("ph", "f"),
     ("ou", ""),
     ("ee", ""),
     ("oo", ""),
@@ -280,6 +280,7 @@ def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
     token = _DOUBLE.sub(r"\1", token)
     for digraph, value in _DIGRAPHS:
         token = token.replace(digraph, value)
+    # X and C (kh, sh) are capitals until the letters are mapped, so c -> k leaves them.
     token = "".join(ch for ch in token.translate(_SINGLE).lower() if ch.isalpha())
     token = _DOUBLE.sub(r"\1", token)
     # A final h is ta marbuta or a Latin "-ah" (Sarah, Abdullah): written on one side only.
