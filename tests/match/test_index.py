@@ -14,6 +14,7 @@ from scrutiny.match.index import (
     NameIndex,
     _deletion_hashes,
     _string_hashes,
+    _top,
 )
 from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
 
@@ -110,3 +111,16 @@ def test_candidates_do_not_depend_on_the_order_of_the_query_keys(
         monkeypatch.setattr(index, "query_keys", lambda _, keys=keys: keys)
         kept.append(index.candidates(forms, 1)[0].tolist())
     assert kept[0] == kept[1]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_top_candidates_are_the_best_scores_with_ties_to_the_lower_id(seed: int) -> None:
+    """`_top`'s heap agrees with a full sort by (score descending, name id ascending), on
+    scores with many ties (a query's keys share weights) and on fewer names than asked."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    names = rng.permutation(10_000)[:n].astype(np.int32)
+    scores = rng.integers(1, 12, n).astype(np.float64) / 4.0
+    take = int(rng.integers(1, 60))
+    expected = sorted(range(n), key=lambda i: (-scores[i], names[i]))[:take]
+    assert _top(names, scores, min(take, n)).tolist() == expected

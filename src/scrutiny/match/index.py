@@ -404,19 +404,7 @@ class NameIndex:
         names, scores = _accumulate(
             self.offsets, self.postings, kids, kw, self.name_schema, wanted, scratch
         )
-        take = min(limit, len(names))
-        if take == 0:
-            return np.empty(0, np.int32), np.empty(0, np.float32)
-        # Ties broken by name id so the candidates do not depend on the selection algorithm.
-        if take < len(names):
-            kth = np.partition(scores, len(names) - take)[len(names) - take]
-            above = np.flatnonzero(scores > kth)
-            tied = np.flatnonzero(scores == kth)
-            tied = tied[np.argsort(names[tied], kind="stable")][: take - len(above)]
-            pick = np.concatenate([above, tied])
-        else:
-            pick = np.arange(len(names))
-        top = pick[np.lexsort((names[pick], -scores[pick]))]
+        top = _top(names, scores, min(limit, len(names)))
         return names[top].astype(np.int32), scores[top].astype(np.float32)
 
     def entities_by_id(self, keys: Iterable[str]) -> dict[int, str]:
@@ -426,6 +414,55 @@ class NameIndex:
             for row in self.id_index.get(key, ()):
                 found.setdefault(row, key)
         return found
+
+
+@numba.njit(cache=True, nogil=True)
+def _worse(scores: np.ndarray, names: np.ndarray, a: int, b: int) -> bool:
+    """Position a ranks below position b: a lower score, or an equal score and a higher id."""
+    return scores[a] < scores[b] or (scores[a] == scores[b] and names[a] > names[b])
+
+
+@numba.njit(cache=True, nogil=True)
+def _top(names: np.ndarray, scores: np.ndarray, take: int) -> np.ndarray:
+    """Positions of the `take` best scores, best first; ties go to the lower name id so the
+    candidates do not depend on the selection algorithm.
+
+    One pass with a heap of the `take` best so far, its worst at the root (numpy's
+    partition, selections and lexsort cost more in calls than in work on a few thousand
+    names, and numba has no bounded heap to call).
+    """
+    heap = np.empty(max(take, 0), np.int64)
+    k = 0
+    for i in range(len(scores)):
+        if k < take:  # sift up
+            j = k
+            k += 1
+            while j > 0 and _worse(scores, names, i, heap[(j - 1) // 2]):
+                heap[j] = heap[(j - 1) // 2]
+                j = (j - 1) // 2
+            heap[j] = i
+        elif take > 0 and _worse(scores, names, heap[0], i):  # replace the root, sift down
+            j = 0
+            while True:
+                child = 2 * j + 1
+                if child >= take:
+                    break
+                if child + 1 < take and _worse(scores, names, heap[child + 1], heap[child]):
+                    child += 1
+                if not _worse(scores, names, heap[child], i):
+                    break
+                heap[j] = heap[child]
+                j = child
+            heap[j] = i
+    # Insertion sort, best first: `take` is a few dozen.
+    for a in range(1, k):
+        p = heap[a]
+        b = a - 1
+        while b >= 0 and _worse(scores, names, heap[b], p):
+            heap[b + 1] = heap[b]
+            b -= 1
+        heap[b + 1] = p
+    return heap[:k]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -76,7 +76,9 @@ class FormTable:
     joined: np.ndarray  # int64 hash() of each pair of neighbouring parts written together
     vocab: list[str]
     vocab_ids: dict[str, int]
+    vocab_array: np.ndarray  # object: `vocab`, for selecting many tokens at once
     tok_len: np.ndarray  # int64 letters of each vocabulary token
+    tok_word_len: np.ndarray  # int64 `_word_lengths` of each vocabulary token
     tok_digit: np.ndarray  # bool
     tok_phon: np.ndarray  # int32 phonetic code id, -1 when none
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
@@ -170,7 +172,9 @@ class FormTable:
             joined=np.asarray(joined, np.int64),
             vocab=vocab,
             vocab_ids=vocab_ids,
+            vocab_array=np.asarray(vocab, dtype=object),
             tok_len=np.fromiter((len(t) for t in vocab), np.int64, len(vocab)),
+            tok_word_len=_word_lengths(vocab),
             tok_digit=np.fromiter((t.isdigit() for t in vocab), bool, len(vocab)),
             tok_phon=np.asarray(tok_phon, np.int32),
             tok_syl=tok_syl,
@@ -260,25 +264,15 @@ def prepare_query(
         as_joined.extend(hash(t) for t in form.core)
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
-    syl, chars, gender = _token_arrays(tokens)
-    phon_ids = table.phon_ids
-    phon = []
-    for t in tokens:
-        code = _text.phonetic(t)
-        phon.append(phon_ids.get(code, -2) if code else -1)
+    vid = np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64)
     return QueryForms(
         forms=tuple(forms),
         tokens=tokens,
         off=np.asarray(off, np.int64),
         row=np.asarray(row, np.int64),
         weight=np.asarray(weight, np.float64),
-        vid=np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64),
-        length=np.asarray([len(t) for t in tokens], np.int64),
-        digit=np.asarray([t.isdigit() for t in tokens], np.bool_),
-        phon=np.asarray(phon, np.int64),
-        syl=syl,
-        chars=chars,
-        gender=gender,
+        vid=vid,
+        **_row_arrays(table, tokens, vid),
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
@@ -378,7 +372,7 @@ def score_gathered(
     merge = np.zeros((n_q, n_c), np.bool_)
     if n_q == 0 or n_c == 0:
         return values
-    vocab = [table.vocab[c] for c in cols.tolist()]
+    vocab = table.vocab_array[cols].tolist()
     raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
         np.float64
     )
@@ -386,7 +380,8 @@ def score_gathered(
     # (organization / vessel) query only; the latter's name test (two parts) is `_features`'.
     if query.typed:
         edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
-        q_len, v_len = _word_lengths(query.tokens)[:, None], _word_lengths(vocab)[None, :]
+        q_len = _word_lengths(query.tokens)[:, None]
+        v_len = table.tok_word_len[cols][None, :]
         one_edit = edit & typo_lengths(q_len, v_len)
         four_edit = edit & (q_len == _TYPO_WORD - 1) & (v_len == _TYPO_WORD - 1)
         four_edit &= ~query.syl[:, None] & ~table.tok_syl[cols][None, :]
@@ -531,6 +526,34 @@ def _gather(
     for t in cols:
         tok_mark[t] = -1
     return form_ids, position_col, cols, c_off, c_col, c_w
+
+
+def _row_arrays(table: FormTable, tokens: list[str], vid: np.ndarray) -> dict[str, np.ndarray]:
+    """QueryForms' per-row arrays: a token of the list vocabulary (most query tokens) reads
+    them from the table, which computed them once; only the others are computed here."""
+    if (vid >= 0).all():
+        return {
+            "length": table.tok_len[vid],
+            "digit": table.tok_digit[vid],
+            "phon": table.tok_phon[vid].astype(np.int64),
+            "syl": table.tok_syl[vid],
+            "chars": table.tok_chars[vid],
+            "gender": table.tok_gender[vid],
+        }
+    syl, chars, gender = _token_arrays(tokens)
+    phon_ids = table.phon_ids
+    phon = []
+    for t in tokens:
+        code = _text.phonetic(t)
+        phon.append(phon_ids.get(code, -2) if code else -1)
+    return {
+        "length": np.fromiter((len(t) for t in tokens), np.int64, len(tokens)),
+        "digit": np.fromiter((t.isdigit() for t in tokens), np.bool_, len(tokens)),
+        "phon": np.asarray(phon, np.int64),
+        "syl": syl,
+        "chars": chars,
+        "gender": gender,
+    }
 
 
 def _token_arrays(tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

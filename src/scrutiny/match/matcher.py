@@ -6,6 +6,7 @@ import gc
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -159,9 +160,11 @@ class Matcher:
             if len(scores):
                 # Names sharing only a small part of the best candidate's key weight cannot
                 # reach an alert; skipping them keeps the scorer on the plausible few.
-                keep = scores >= RETRIEVAL_FLOOR * float(scores[0])
-                for name_id in name_ids[keep].tolist():
-                    by_entity.setdefault(int(index.name_entity[name_id]), []).append(name_id)
+                kept = name_ids[scores >= RETRIEVAL_FLOOR * float(scores[0])]
+                for name_id, row in zip(
+                    kept.tolist(), index.name_entity[kept].tolist(), strict=True
+                ):
+                    by_entity.setdefault(row, []).append(name_id)
         id_keys = [k for value in query.identifiers for k in ids.id_keys(None, value)]
         id_matches = index.entities_by_id(id_keys) if id_keys else {}
         for row in id_matches:
@@ -175,17 +178,19 @@ class Matcher:
         names = [n for group in by_entity.values() for n in group]
         scored = self._best_names(forms, names, query.schema in _TYPED)
         counts = [len(group) for group in by_entity.values()]
-        off = np.zeros(len(counts) + 1, np.int64)
-        np.cumsum(counts, out=off[1:])
+        starts = list(accumulate(counts, initial=0))[:-1]
         # Best name per entity; an entity found by identifier may have no indexed name.
-        entity_logit = np.full(len(counts), -np.inf)
-        filled = np.asarray(counts) > 0
-        if filled.any():
-            entity_logit[filled] = np.maximum.reduceat(scored.name_logit, off[:-1][filled])
+        if all(counts):
+            entity_logit = np.maximum.reduceat(scored.name_logit, starts)
+        else:
+            entity_logit = np.full(len(counts), -np.inf)
+            filled = np.asarray(counts) > 0
+            if filled.any():
+                at = np.asarray(starts)[filled]
+                entity_logit[filled] = np.maximum.reduceat(scored.name_logit, at)
         bias = self.model.bias
         to_score = self.model.probability_of_logit
         rows = list(by_entity)
-        starts = off[:-1].tolist()
         if cutoff > 0.0:
             # Only entities whose name score, with the best the query's other facts could
             # add, reaches the cutoff are scored in full (and those sharing an identifier).
