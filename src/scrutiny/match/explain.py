@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrutiny.match.features import NAME_FEATURES, NameAlignment, skeleton_key
+from scrutiny.match.features import NAME_FEATURES, skeleton_key
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
@@ -19,7 +19,7 @@ def explain(
     name_id: int | None,
     query_form: Form | None,
     list_form: Form | None,
-    alignment: NameAlignment | None,
+    pairs: list[tuple[str, str, float, float]],
     values: list[float] | None,
     identifier: str | None,
     notes: tuple[str, ...] = (),
@@ -36,7 +36,7 @@ def explain(
         "name_kind": str(KIND_NAMES[int(index.name_kind[name_id])])
         if name_id is not None
         else None,
-        **form_fields(query_form, list_form, alignment),
+        **form_fields(query_form, list_form, pairs),
         # Share of each side's informative weight that aligned: a short query inside a long
         # list name (or the reverse) shows here as one low side.
         "coverage": {
@@ -63,7 +63,9 @@ def explain(
 
 
 def form_fields(
-    query_form: Form | None, list_form: Form | None, alignment: NameAlignment | None
+    query_form: Form | None,
+    list_form: Form | None,
+    pairs: list[tuple[str, str, float, float]],
 ) -> dict[str, Any]:
     """The aligned forms and their part-by-part pairs, for a hit's or a comparison's
     explanation; `korean_key_equal` when the query reads as a Korean name."""
@@ -72,7 +74,7 @@ def form_fields(
         "list_form": " ".join(list_form.tokens) if list_form else None,
         "parts": [
             {"query": q, "list": c, "similarity": round(s, 3), "weight": round(w, 2)}
-            for q, c, s, w in (alignment.pairs if alignment else [])
+            for q, c, s, w in pairs
         ],
     }
     if query_form is not None and list_form is not None and query_form.korean:

@@ -341,23 +341,25 @@ def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, .
     return tuple(merged)
 
 
-def align(
-    query: Form,
-    name: Form,
-    idf: Callable[[str], float],
-    weak: bool,
-    weights_of: Callable[[tuple[str, ...]], list[float]] | None = None,
-    typed: bool = False,
-) -> NameAlignment:
-    """Name features of one query form against one list-name form.
+@dataclass
+class _Assignment:
+    """`align`'s one-to-one pairing of a query form's parts with a list form's parts."""
 
-    `weights_of` (parts -> `part_weights(parts, idf)`) lets a caller reuse the weights of
-    names it aligns often. `typed`: the query says it is an organization or a vessel, whose
-    one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does.
-    """
+    q: tuple[str, ...]  # query parts (neighbours the other side writes joined, merged)
+    c: tuple[str, ...]  # list-name parts, likewise
+    q_sim: list[float]  # similarity of each query part to its partner (0: none)
+    c_sim: list[float]
+    pairs: list[tuple[str, str, float]]  # (query part, list part, similarity), paired first
+    korean_equal: bool
+    opposite: bool  # Slavic surname forms of the two genders paired (gender_form)
+
+
+def _assign(query: Form, name: Form, typed: bool) -> _Assignment | None:
+    """Pair the parts of two forms, most similar first; None where they may not be compared
+    (a Sino-Korean reading, see `sino_allowed`, or a reading whose parts do not all pair)."""
     korean_equal = query.korean is not None and query.korean == name.korean
     if (query.sino or name.sino) and not sino_allowed(query, name, korean_equal):
-        return NameAlignment([0.0] * len(NAME_FEATURES))
+        return None
     q = _merge_joined(query.core, name.core)
     c = _merge_joined(name.core, q)
     # A list name in Arabic script is read with guessed short vowels (Form.arabic): a part of
@@ -369,14 +371,14 @@ def align(
     arabic = name.arabic and not query.arabic and not typed
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
-    pairs: list[tuple[str, str, float, float]] = []
+    pairs: list[tuple[str, str, float]] = []
     used_q: set[int] = set()
     opposite = False
     if q == c or korean_equal:  # the common case of an exact or Korean-equivalent name
         q_sim = [1.0] * len(q)
         c_sim = [1.0] * len(c)
         used_q = set(range(len(q)))
-        pairs = [(a, b, 1.0, -1.0) for a, b in zip(q, c, strict=False)]
+        pairs = [(a, b, 1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
         if arabic:
@@ -411,22 +413,66 @@ def align(
             used_q.add(i)
             used_c.add(j)
             q_sim[i] = c_sim[j] = sim
-            pairs.append((q[i], c[j], sim, -1.0))
+            pairs.append((q[i], c[j], sim))
             # Slavic surname forms of the two genders aligned with each other (gender_form).
             if sim > 0.0 and gender_form(q[i]) == -gender_form(c[j]) != 0:
                 opposite = True
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
     if query.reading and not (all(q_sim) and all(c_sim)):  # Form.reading: parts 1:1
+        return None
+    # Query parts left unpaired close the list, with an empty partner.
+    pairs += [(part, "", 0.0) for i, part in enumerate(q) if i not in used_q]
+    return _Assignment(q, c, q_sim, c_sim, pairs, korean_equal, opposite)
+
+
+def _weighted_pairs(
+    assignment: _Assignment, q_w: list[float]
+) -> list[tuple[str, str, float, float]]:
+    """The assignment's pairs with each query part's weight, for explanations."""
+    q_index = {part: i for i, part in enumerate(assignment.q)}
+    return [(a, b, sim, q_w[q_index[a]]) for a, b, sim in assignment.pairs]
+
+
+def align_pairs(
+    query: Form,
+    name: Form,
+    weights_of: Callable[[tuple[str, ...]], list[float]],
+    typed: bool = False,
+) -> list[tuple[str, str, float, float]]:
+    """`align`'s pairs alone: what a hit's explanation shows when the kernel has already
+    computed the features (half of `align`'s time is the features)."""
+    assignment = _assign(query, name, typed)
+    if assignment is None:
+        return []
+    return _weighted_pairs(assignment, weights_of(assignment.q))
+
+
+def align(
+    query: Form,
+    name: Form,
+    idf: Callable[[str], float],
+    weak: bool,
+    weights_of: Callable[[tuple[str, ...]], list[float]] | None = None,
+    typed: bool = False,
+) -> NameAlignment:
+    """Name features of one query form against one list-name form.
+
+    `weights_of` (parts -> `part_weights(parts, idf)`) lets a caller reuse the weights of
+    names it aligns often. `typed`: the query says it is an organization or a vessel, whose
+    one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does.
+    """
+    assignment = _assign(query, name, typed)
+    if assignment is None:
         return NameAlignment([0.0] * len(NAME_FEATURES))
+    q, c, q_sim, c_sim = assignment.q, assignment.c, assignment.q_sim, assignment.c_sim
+    korean_equal, opposite = assignment.korean_equal, assignment.opposite
     if weights_of is None:
         q_w = part_weights(q, idf)
         c_w = part_weights(c, idf)
     else:
         q_w = weights_of(q)
         c_w = weights_of(c)
-    q_index = {part: i for i, part in enumerate(q)}
-    pairs = [(a, b, s, q_w[q_index[a]]) for a, b, s, _ in pairs]
     matched = sum(w * s for w, s in zip(q_w, q_sim, strict=True))
     q_cov = matched / (sum(q_w) or 1.0)
     c_cov = sum(w * s for w, s in zip(c_w, c_sim, strict=True)) / (sum(c_w) or 1.0)
@@ -477,10 +523,7 @@ def align(
         1.0 if opposite else 0.0,
         1.0 if len(q) >= 2 and not exact and all(s < _STRONG_SIM for s in q_sim) else 0.0,
     ]
-    for i, part in enumerate(q):
-        if i not in used_q:
-            pairs.append((part, "", 0.0, q_w[i]))
-    return NameAlignment(values, pairs)
+    return NameAlignment(values, _weighted_pairs(assignment, q_w))
 
 
 def sino_allowed(query: Form, name: Form, korean_equal: bool) -> bool:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numba
@@ -52,6 +52,7 @@ from scrutiny.match.forms import Form, decode_forms
 
 N_NAME = len(NAME_FEATURES)
 _NO_EDITS = np.zeros((0, 0), np.bool_)
+_ROW_CACHE = 200_000  # query tokens whose FormTable.row_of values are kept between queries
 WEAK_AT = NAME_FEATURES.index("weak_alias")
 
 
@@ -88,6 +89,8 @@ class FormTable:
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
+    # Query tokens' `row_of` values: a customer file repeats its words.
+    row_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -186,6 +189,28 @@ class FormTable:
             korean_ids=korean_ids,
         )
 
+    def row_of(self, token: str) -> tuple[int, ...]:
+        """A query token's per-row values, as the table's own tokens have them: letters,
+        digits only, phonetic code id (-1 none, -2 not in the table), syllable, gender form,
+        then the code points `_short_typo` compares (see `_token_arrays`)."""
+        found = self.row_cache.get(token)
+        if found is None:
+            if len(self.row_cache) >= _ROW_CACHE:
+                self.row_cache.clear()
+            short = _SHORT_PART + 1
+            code = _text.phonetic(token)
+            chars = [ord(ch) for ch in token] if len(token) <= short else []
+            found = self.row_cache[token] = (
+                len(token),
+                token.isdigit(),
+                self.phon_ids.get(code, -2) if code else -1,
+                len(token) <= short and _text.is_syllable(token),
+                gender_form(token),
+                *chars,
+                *[0] * (short - len(chars)),
+            )
+        return found
+
     def form(self, form_id: int) -> Form:
         return decode_forms(self.form_lines[form_id])[0]
 
@@ -264,22 +289,26 @@ def prepare_query(
         as_joined.extend(hash(t) for t in form.core)
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
-    vid = np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64)
+    flags = np.array(
+        [(f.korean is not None, f.sino, f.reading, f.arabic, len(f.core) == 1) for f in forms],
+        np.bool_,
+    ).reshape(len(forms), 5)
+    has_korean, sino, reading, arabic, single = flags.T.copy()
     return QueryForms(
         forms=tuple(forms),
         tokens=tokens,
         off=np.asarray(off, np.int64),
         row=np.asarray(row, np.int64),
         weight=np.asarray(weight, np.float64),
-        vid=vid,
-        **_row_arrays(table, tokens, vid),
+        vid=np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64),
+        **_row_arrays(table, tokens),
         common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
-        has_korean=np.asarray([f.korean is not None for f in forms], np.bool_),
-        sino=np.asarray([f.sino for f in forms], np.bool_),
-        reading=np.asarray([f.reading for f in forms], np.bool_),
-        arabic=np.asarray([f.arabic for f in forms], np.bool_),
-        single=np.asarray([len(f.core) == 1 for f in forms], np.bool_),
+        has_korean=has_korean,
+        sino=sino,
+        reading=reading,
+        arabic=arabic,
+        single=single,
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
         joined_off=np.asarray(joined_off, np.int64),
@@ -528,31 +557,18 @@ def _gather(
     return form_ids, position_col, cols, c_off, c_col, c_w
 
 
-def _row_arrays(table: FormTable, tokens: list[str], vid: np.ndarray) -> dict[str, np.ndarray]:
-    """QueryForms' per-row arrays: a token of the list vocabulary (most query tokens) reads
-    them from the table, which computed them once; only the others are computed here."""
-    if (vid >= 0).all():
-        return {
-            "length": table.tok_len[vid],
-            "digit": table.tok_digit[vid],
-            "phon": table.tok_phon[vid].astype(np.int64),
-            "syl": table.tok_syl[vid],
-            "chars": table.tok_chars[vid],
-            "gender": table.tok_gender[vid],
-        }
-    syl, chars, gender = _token_arrays(tokens)
-    phon_ids = table.phon_ids
-    phon = []
-    for t in tokens:
-        code = _text.phonetic(t)
-        phon.append(phon_ids.get(code, -2) if code else -1)
+def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
+    """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not six)."""
+    short = _SHORT_PART + 1
+    ints = np.array([table.row_of(t) for t in tokens], np.int64).reshape(len(tokens), 5 + short)
+    cols = ints.T.copy()
     return {
-        "length": np.fromiter((len(t) for t in tokens), np.int64, len(tokens)),
-        "digit": np.fromiter((t.isdigit() for t in tokens), np.bool_, len(tokens)),
-        "phon": np.asarray(phon, np.int64),
-        "syl": syl,
-        "chars": chars,
-        "gender": gender,
+        "length": cols[0],
+        "digit": cols[1].astype(np.bool_),
+        "phon": cols[2],
+        "syl": cols[3].astype(np.bool_),
+        "gender": cols[4],
+        "chars": np.ascontiguousarray(ints[:, 5:], np.int32),
     }
 
 

@@ -19,6 +19,7 @@ from scrutiny.match.features import (
     ENTITY_FEATURES,
     NAME_FEATURES,
     align,
+    align_pairs,
     commonness,
     entity_features,
     part_weights,
@@ -282,16 +283,14 @@ class Matcher:
         key: str | None,
     ) -> Hit:
         entity = self.index.entities[row]
-        alignment = None
+        pairs: list[tuple[str, str, float, float]] = []
         values = None
         if best.name_values is not None and best.query_form is not None:
-            assert best.list_form is not None and best.name_id is not None
-            weak = int(self.index.name_kind[best.name_id]) == _WEAK
-            # The readable reference alignment gives the part-by-part pairs shown to analysts.
+            assert best.list_form is not None
+            # The reference alignment's part-by-part pairs, shown to analysts; the kernel
+            # computed the feature values.
             typed = query.schema in _TYPED
-            alignment = align(
-                best.query_form, best.list_form, self.index.idf, weak, self._weights_of, typed
-            )
+            pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed)
             values = best.name_values + list(extra)
         explanation = explain(
             index=self.index,
@@ -301,7 +300,7 @@ class Matcher:
             name_id=best.name_id,
             query_form=best.query_form,
             list_form=best.list_form,
-            alignment=alignment,
+            pairs=pairs,
             values=values,
             identifier=key,
             notes=query.notes,
@@ -426,7 +425,7 @@ def compare_with(
         probability = with_identifier(probability, any(ids.is_decisive(k) for k in shared))
     contributions = model.contributions(values) if values is not None else {}
     explanation = {
-        **form_fields(query_form, list_form, alignment),
+        **form_fields(query_form, list_form, alignment.pairs if alignment else []),
         "contributions": contributions,
         "agreeing": sorted(k for k, v in contributions.items() if v > 0) + shared,
         "conflicting": sorted(k for k, v in contributions.items() if v < 0),
