@@ -13,7 +13,9 @@ from scrutiny.match.index import (
     TYPO_MIN_LEN,
     NameIndex,
     _deletion_hashes,
+    _powers,
     _string_hashes,
+    _token_variant_hashes,
     _top,
 )
 from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
@@ -124,3 +126,13 @@ def test_top_candidates_are_the_best_scores_with_ties_to_the_lower_id(seed: int)
     take = int(rng.integers(1, 60))
     expected = sorted(range(n), key=lambda i: (-scores[i], names[i]))[:take]
     assert _top(names, scores, min(take, n)).tolist() == expected
+
+
+@pytest.mark.parametrize("token", ["kim", "bluenoroff", "ryonbong", "ab", "ä", "zhong-an"])
+def test_one_token_variant_hashes_agree_with_the_vocabulary_hashes(token: str) -> None:
+    """A query word's hashes (compiled, one token) are the vocabulary's (vectorised): the
+    typo lookup meets the deletion index only if both hash alike."""
+    codes = np.frombuffer(token.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    got = _token_variant_hashes(codes, _powers(len(token)))
+    expected = np.concatenate([_string_hashes([token]), _deletion_hashes([token])[0]])
+    assert got.tolist() == expected.tolist()

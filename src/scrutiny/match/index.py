@@ -354,7 +354,8 @@ class NameIndex:
         return found
 
     def _typo_neighbours(self, token: str) -> list[str]:
-        variants = np.concatenate([_string_hashes([token]), _deletion_hashes([token])[0]])
+        codes = np.frombuffer(token.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        variants = _token_variant_hashes(codes, _powers(len(token)))
         lo = np.searchsorted(self._delete_hashes, variants, side="left")
         hi = np.searchsorted(self._delete_hashes, variants, side="right")
         found: set[str] = set()
@@ -562,6 +563,25 @@ def _deletion_hashes(tokens: list[str]) -> np.ndarray:
         shifted[:, 1:] = codes[:, 1:] * powers[: length - 1]  # c[k] * base**(k-1)
         after = np.cumsum(shifted[:, ::-1], axis=1)[:, ::-1] - shifted  # sum over k > i
         return (before + after).view(np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _token_variant_hashes(codes: np.ndarray, powers: np.ndarray) -> np.ndarray:
+    """`_string_hashes` of one token, then its `_deletion_hashes`, in one compiled call: the
+    vectorised forms are for the vocabulary's many tokens, and for one query word their dozen
+    array calls cost more than the arithmetic (uint64 wraps mod 2**64 alike in both)."""
+    n = len(codes)
+    out = np.zeros(n + 1, np.uint64)
+    for k in range(n):
+        out[0] += codes[k] * powers[k]
+    for i in range(n):  # delete position i: later characters move down one power
+        h = np.uint64(0)
+        for k in range(i):
+            h += codes[k] * powers[k]
+        for k in range(i + 1, n):
+            h += codes[k] * powers[k - 1]
+        out[i + 1] = h
+    return out.view(np.int64)
 
 
 def _deletion_index(vocab: list[str]) -> tuple[np.ndarray, np.ndarray]:
