@@ -387,7 +387,7 @@ def bench_kill(args: argparse.Namespace) -> None:
         key = {"Authorization": f"Bearer {server.keys[0]}"}
         acknowledged: list[int] = []
         try:
-            alert_ids = []
+            alert_ids: list[int] = []
             for i in range(args.decisions):
                 r = httpx.post(
                     server.url + "/screen",
