@@ -418,48 +418,59 @@ class NameIndex:
 
 
 @numba.njit(cache=True, nogil=True)
-def _worse(scores: np.ndarray, names: np.ndarray, a: int, b: int) -> bool:
-    """Position a ranks below position b: a lower score, or an equal score and a higher id."""
-    return scores[a] < scores[b] or (scores[a] == scores[b] and names[a] > names[b])
-
-
-@numba.njit(cache=True, nogil=True)
 def _top(names: np.ndarray, scores: np.ndarray, take: int) -> np.ndarray:
     """Positions of the `take` best scores, best first; ties go to the lower name id so the
     candidates do not depend on the selection algorithm.
 
-    One pass with a heap of the `take` best so far, its worst at the root (numpy's
-    partition, selections and lexsort cost more in calls than in work on a few thousand
-    names, and numba has no bounded heap to call).
+    One pass with a heap of the `take` best so far, its worst at the root, so most names
+    are turned away by one comparison with the root (numpy's partition, selections and
+    lexsort cost more in calls than in work on a few thousand names, and numba has no
+    bounded heap to call). "Worse" is a lower score, or an equal score and a higher id.
     """
     heap = np.empty(max(take, 0), np.int64)
     k = 0
     for i in range(len(scores)):
-        if k < take:  # sift up
+        s = scores[i]
+        name = names[i]
+        if k < take:  # fill: sift the new name up past better parents
             j = k
             k += 1
-            while j > 0 and _worse(scores, names, i, heap[(j - 1) // 2]):
-                heap[j] = heap[(j - 1) // 2]
-                j = (j - 1) // 2
-            heap[j] = i
-        elif take > 0 and _worse(scores, names, heap[0], i):  # replace the root, sift down
-            j = 0
-            while True:
-                child = 2 * j + 1
-                if child >= take:
+            while j > 0:
+                p = heap[(j - 1) // 2]
+                if s < scores[p] or (s == scores[p] and name > names[p]):
+                    heap[j] = p
+                    j = (j - 1) // 2
+                else:
                     break
-                if child + 1 < take and _worse(scores, names, heap[child + 1], heap[child]):
+            heap[j] = i
+            continue
+        r = heap[0]
+        if s < scores[r] or (s == scores[r] and name > names[r]):
+            continue  # worse than the worst kept
+        j = 0  # replace the root and sift it down past worse children
+        while True:
+            child = 2 * j + 1
+            if child >= take:
+                break
+            c = heap[child]
+            if child + 1 < take:
+                c2 = heap[child + 1]
+                if scores[c2] < scores[c] or (scores[c2] == scores[c] and names[c2] > names[c]):
                     child += 1
-                if not _worse(scores, names, heap[child], i):
-                    break
-                heap[j] = heap[child]
-                j = child
-            heap[j] = i
+                    c = c2
+            if not (scores[c] < s or (scores[c] == s and names[c] > name)):
+                break
+            heap[j] = c
+            j = child
+        heap[j] = i
     # Insertion sort, best first: `take` is a few dozen.
     for a in range(1, k):
         p = heap[a]
         b = a - 1
-        while b >= 0 and _worse(scores, names, heap[b], p):
+        while b >= 0 and (
+            scores[heap[b]] < scores[p]
+            or (scores[heap[b]] == scores[p] and names[heap[b]] > names[p])
+        ):
             heap[b + 1] = heap[b]
             b -= 1
         heap[b + 1] = p

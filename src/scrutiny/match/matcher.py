@@ -80,6 +80,8 @@ class Matcher:
         self._extra_w = self.model.weights[n:]
         self._extra_by_name = dict(zip(ENTITY_FEATURES, self._extra_w, strict=True))
         self._weak_w = self._name_w[_WEAK_AT]
+        self._cut_logits: dict[float, float] = {}
+        self._bounds: dict[tuple[int, bool, bool], float] = {}
         # Name logits are computed without the weak flag, which is added per name.
         self._name_w_plain = np.asarray(
             [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
@@ -195,7 +197,7 @@ class Matcher:
         if cutoff > 0.0:
             # Only entities whose name score, with the best the query's other facts could
             # add, reaches the cutoff are scored in full (and those sharing an identifier).
-            cut = self.model.cutoff_logit(cutoff) - 1e-9  # float slack
+            cut = self._cutoff_logit(cutoff) - 1e-9  # float slack
             reach = bias + entity_logit + self._extra_bound(query) >= cut
             chosen = np.flatnonzero(reach).tolist()
             if id_matches:
@@ -221,17 +223,35 @@ class Matcher:
             results.append((probability, row, (starts[i], counts[i]), extra, key))
         return results, scored
 
+    def _cutoff_logit(self, cutoff: float) -> float:
+        """`ScoreModel.cutoff_logit`, kept per cutoff: a batch asks for the same one."""
+        found = self._cut_logits.get(cutoff)
+        if found is None:
+            found = self._cut_logits[cutoff] = self.model.cutoff_logit(cutoff)
+        return found
+
     def _extra_bound(self, query: CheckedQuery) -> float:
         """The most a query's facts other than its name can add to the logit."""
+        key = (
+            len(query.birth_date) if query.birth_date else 0,
+            bool(query.countries),
+            query.schema == EntityType.VESSEL,
+        )
+        found = self._bounds.get(key)
+        if found is None:
+            found = self._bounds[key] = self._extra_bound_of(*key)
+        return found
+
+    def _extra_bound_of(self, dob_length: int, countries: bool, vessel: bool) -> float:
         w = self._extra_by_name
         bound = 0.0
-        if query.birth_date:
+        if dob_length:
             # An exact date match needs a full date on the query's side (features.dob_relation).
-            exact = w["dob_exact"] if len(query.birth_date) == 10 else 0.0
+            exact = w["dob_exact"] if dob_length == 10 else 0.0
             bound += max(0.0, exact, w["dob_partial"], w["dob_near"])
-        if query.countries:
+        if countries:
             bound += max(0.0, w["country_match"])
-        if query.schema == EntityType.VESSEL:
+        if vessel:
             bound += max(0.0, w["vessel_match"])
         # Conflicts only subtract (their weights are negative in any sensible fit; a
         # positive one is still counted so the bound stays a bound).
