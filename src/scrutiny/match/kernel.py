@@ -90,7 +90,7 @@ class FormTable:
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
     # Query tokens' `row_of` values: a customer file repeats its words.
-    row_cache: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    row_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -189,10 +189,12 @@ class FormTable:
             korean_ids=korean_ids,
         )
 
-    def row_of(self, token: str) -> tuple[int, ...]:
-        """A query token's per-row values, as the table's own tokens have them: letters,
-        digits only, phonetic code id (-1 none, -2 not in the table), syllable, gender form,
-        then the code points `_short_typo` compares (see `_token_arrays`)."""
+    def row_of(self, token: str) -> tuple[float, ...]:
+        """A query token's per-row values, as the table's own tokens have them: vocabulary
+        id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
+        the table), syllable, gender form, then the code points `_short_typo` compares
+        (see `_token_arrays`). Floats, so that one array call takes a query's rows; every
+        integer here is exact in a float."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
@@ -201,6 +203,8 @@ class FormTable:
             code = _text.phonetic(token)
             chars = [ord(ch) for ch in token] if len(token) <= short else []
             found = self.row_cache[token] = (
+                self.vocab_ids.get(token, -1),
+                commonness(token),
                 len(token),
                 token.isdigit(),
                 self.phon_ids.get(code, -2) if code else -1,
@@ -300,9 +304,7 @@ def prepare_query(
         off=np.asarray(off, np.int64),
         row=np.asarray(row, np.int64),
         weight=np.asarray(weight, np.float64),
-        vid=np.asarray([vocab_ids.get(t, -1 - r) for r, t in enumerate(tokens)], np.int64),
         **_row_arrays(table, tokens),
-        common=np.asarray([commonness(t) for t in tokens], np.float64),
         korean=np.asarray(korean, np.int64),
         has_korean=has_korean,
         sino=sino,
@@ -486,6 +488,45 @@ def score_forms(
     )  # fmt: skip
 
 
+@numba.njit(cache=True, nogil=True)
+def group_by_entity(
+    names: np.ndarray, name_entity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate names grouped by entity: (entity rows in order of first appearance, the
+    names in that grouping, each in its order, and the groups' bounds (rows + 1)).
+
+    Compiled, as a dict of lists cost more per query than scoring; the names are a few
+    dozen, so an entity is looked up among those already seen.
+    """
+    n = len(names)
+    rows = np.empty(n, np.int64)
+    group = np.empty(n, np.int64)
+    counts = np.zeros(n, np.int64)
+    g = 0
+    for i in range(n):
+        entity = name_entity[names[i]]
+        at = -1
+        for j in range(g):
+            if rows[j] == entity:
+                at = j
+                break
+        if at < 0:
+            at = g
+            rows[g] = entity
+            g += 1
+        group[i] = at
+        counts[at] += 1
+    bounds = np.zeros(g + 1, np.int64)
+    for j in range(g):
+        bounds[j + 1] = bounds[j] + counts[j]
+    fill = bounds[:g].copy()
+    grouped = np.empty(n, np.int64)
+    for i in range(n):
+        grouped[fill[group[i]]] = names[i]
+        fill[group[i]] += 1
+    return rows[:g].copy(), grouped, bounds
+
+
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenation of arange(s, s + n) for every (s, n)."""
     total = int(lengths.sum())
@@ -558,17 +599,23 @@ def _gather(
 
 
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
-    """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not six)."""
+    """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not eight)."""
     short = _SHORT_PART + 1
-    ints = np.array([table.row_of(t) for t in tokens], np.int64).reshape(len(tokens), 5 + short)
-    cols = ints.T.copy()
+    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 7 + short)
+    cols = values.T.astype(np.int64)  # a copy: each row is a contiguous array
+    vid = cols[0]
+    unknown = vid < 0
+    if unknown.any():  # a token not in the vocabulary: -1 - its row
+        vid[unknown] = -1 - np.flatnonzero(unknown)
     return {
-        "length": cols[0],
-        "digit": cols[1].astype(np.bool_),
-        "phon": cols[2],
-        "syl": cols[3].astype(np.bool_),
-        "gender": cols[4],
-        "chars": np.ascontiguousarray(ints[:, 5:], np.int32),
+        "vid": vid,
+        "common": np.ascontiguousarray(values[:, 1]),
+        "length": cols[2],
+        "digit": cols[3].astype(np.bool_),
+        "phon": cols[4],
+        "syl": cols[5].astype(np.bool_),
+        "gender": cols[6],
+        "chars": np.ascontiguousarray(cols[7:].T, np.int32),
     }
 
 

@@ -36,6 +36,7 @@ _WEIGHTS_CACHE = 400_000  # name-part tuples whose weights are kept between quer
 _WEAK = KIND_CODES[NameKind.WEAK_ALIAS]
 _WEAK_AT = kernel.WEAK_AT
 _NO_EXTRA = [0.0] * len(ENTITY_FEATURES)  # a query with only a name
+_NO_NAMES = np.empty(0, np.int64)
 _TYPED = (EntityType.ORGANIZATION, EntityType.VESSEL)  # see features.align(typed=...)
 
 
@@ -157,43 +158,47 @@ class Matcher:
         """
         index = self.index
         forms = query_forms(query.name, query.schema) if query.name else ()
-        by_entity: dict[int, list[int]] = {}
+        rows: list[int] = []
+        names = _NO_NAMES
+        bounds = [0]  # entity i's names are names[bounds[i]:bounds[i + 1]]
         if forms:
             name_ids, scores = index.candidates(forms, CANDIDATE_NAMES, query.schema)
             if len(scores):
                 # Names sharing only a small part of the best candidate's key weight cannot
-                # reach an alert; skipping them keeps the scorer on the plausible few.
-                kept = name_ids[scores >= RETRIEVAL_FLOOR * float(scores[0])]
-                for name_id, row in zip(
-                    kept.tolist(), index.name_entity[kept].tolist(), strict=True
-                ):
-                    by_entity.setdefault(row, []).append(name_id)
+                # reach an alert; skipping them keeps the scorer on the plausible few. The
+                # candidates come best first, so those kept are the first ones.
+                n_kept = int(np.count_nonzero(scores >= RETRIEVAL_FLOOR * float(scores[0])))
+                found, names, at = kernel.group_by_entity(name_ids[:n_kept], index.name_entity)
+                rows, bounds = found.tolist(), at.tolist()
         id_keys = [k for value in query.identifiers for k in ids.id_keys(None, value)]
         id_matches = index.entities_by_id(id_keys) if id_keys else {}
-        for row in id_matches:
-            if row not in by_entity:
-                lo, hi = self._entity_bounds[row], self._entity_bounds[row + 1]
-                by_entity[row] = self._entity_names[lo:hi].tolist()
-        if not by_entity:
+        retrieved = set(rows)
+        by_id = [row for row in id_matches if row not in retrieved]
+        if by_id:  # every name of an entity found only by identifier (it may have none)
+            more = [
+                self._entity_names[self._entity_bounds[r] : self._entity_bounds[r + 1]]
+                for r in by_id
+            ]
+            names = np.concatenate([names, *more]).astype(np.int64)
+            rows += by_id
+            bounds += list(accumulate((len(m) for m in more), initial=bounds[-1]))[1:]
+        if not rows:
             return [], None
         schema = str(query.schema) if query.schema else None
         plain = not (query.birth_date or query.countries or query.gender or schema)
-        names = [n for group in by_entity.values() for n in group]
         scored = self._best_names(forms, names, query.schema in _TYPED)
-        counts = [len(group) for group in by_entity.values()]
-        starts = list(accumulate(counts, initial=0))[:-1]
         # Best name per entity; an entity found by identifier may have no indexed name.
-        if all(counts):
-            entity_logit = np.maximum.reduceat(scored.name_logit, starts)
+        if not by_id:
+            entity_logit = np.maximum.reduceat(scored.name_logit, bounds[:-1])
         else:
-            entity_logit = np.full(len(counts), -np.inf)
-            filled = np.asarray(counts) > 0
+            counts = np.diff(bounds)
+            entity_logit = np.full(len(rows), -np.inf)
+            filled = counts > 0
             if filled.any():
-                at = np.asarray(starts)[filled]
+                at = np.asarray(bounds[:-1])[filled]
                 entity_logit[filled] = np.maximum.reduceat(scored.name_logit, at)
         bias = self.model.bias
         to_score = self.model.probability_of_logit
-        rows = list(by_entity)
         if cutoff > 0.0:
             # Only entities whose name score, with the best the query's other facts could
             # add, reaches the cutoff are scored in full (and those sharing an identifier).
@@ -220,7 +225,7 @@ class Matcher:
             probability = to_score(bias + logit + extra_logit) if logit > -math.inf else 0.0
             if key is not None:
                 probability = with_identifier(probability, ids.is_decisive(key))
-            results.append((probability, row, (starts[i], counts[i]), extra, key))
+            results.append((probability, row, (bounds[i], bounds[i + 1] - bounds[i]), extra, key))
         return results, scored
 
     def _cutoff_logit(self, cutoff: float) -> float:
@@ -258,7 +263,9 @@ class Matcher:
         bound += sum(max(0.0, w[f]) for f in AGAINST)
         return bound
 
-    def _best_names(self, forms: tuple[Form, ...], names: list[int], typed: bool) -> _Scored:
+    def _best_names(
+        self, forms: tuple[Form, ...], names: np.ndarray | list[int], typed: bool
+    ) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
         names_arr = np.asarray(names, np.int64)
         weak = self.index.name_kind[names_arr] == _WEAK
