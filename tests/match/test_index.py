@@ -136,3 +136,42 @@ def test_one_token_variant_hashes_agree_with_the_vocabulary_hashes(token: str) -
     got = _token_variant_hashes(codes, _powers(len(token)))
     expected = np.concatenate([_string_hashes([token]), _deletion_hashes([token])[0]])
     assert got.tolist() == expected.tolist()
+
+
+_PARALLEL_CHECK = """
+import sys
+sys.path.insert(0, {tests!r})
+from test_index import NAMES, _entity
+from scrutiny.match import index
+
+entities = [
+    _entity(i, [f"{{name}} {{i}}" for name in NAMES[i % len(NAMES)]]) for i in range(300)
+]
+serial = index.NameIndex.build(entities)
+index._PARALLEL_NAMES = 1
+read = index._read_names
+used = []
+index._read_names = lambda items: (used.append(len(items)), read(items))[1]
+parallel = index.NameIndex.build(entities)
+assert used, "the parallel path did not run"
+for field in ("name_text", "name_forms_raw", "keys"):
+    assert getattr(serial, field) == getattr(parallel, field), field
+assert (serial.postings == parallel.postings).all() and (serial.offsets == parallel.offsets).all()
+print("same")
+"""
+
+
+def test_names_read_by_forked_workers_build_the_same_index() -> None:
+    """The build reads names on several cores (`_read_names`) when it may fork; the index
+    must be the one a single process builds, key ids included. In a fresh interpreter:
+    xdist's worker runs a thread, and the build does not fork beside one."""
+    import os
+    import subprocess
+    import sys
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the build reads names in-process")
+    code = _PARALLEL_CHECK.format(tests=str(Path(__file__).parent))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "same"

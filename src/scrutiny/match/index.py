@@ -11,8 +11,10 @@ deletion of it share a key) over the token vocabulary.
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
+import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -194,7 +196,19 @@ class NameIndex:
 
     @classmethod
     def build(cls, entities: Iterable[Entity]) -> NameIndex:
-        """Index every name of every entity."""
+        """Index every name of every entity.
+
+        Reading the names (`name_forms`, most of the build) is spread over the cores the
+        process may use when there are many and it is safe to fork (see `_read_names`).
+        """
+        entities = list(entities)
+        reads = _read_names(
+            [
+                (text, entity.schema is EntityType.PERSON)
+                for entity in entities
+                for text in _distinct_names(entity)
+            ]
+        )
         records: list[EntityRecord] = []
         name_entity: list[int] = []
         name_kind: list[int] = []
@@ -211,21 +225,16 @@ class NameIndex:
             versions.setdefault(
                 prov.list_id, {"publisher_date": prov.publisher_date, "source_file": None}
             )["source_file"] = prov.source_file
-            seen: set[str] = set()
-            for name in entity.names:
-                text = name.full.strip()
-                if not text or text.casefold() in seen:
-                    continue
-                seen.add(text.casefold())
-                forms = name_forms(text, person=entity.schema is EntityType.PERSON)
-                if not forms:
+            for text, kind in _distinct_names(entity).items():
+                raw, keys = next(reads)
+                if not raw:
                     continue
                 name_id = len(name_text)
                 name_entity.append(row)
-                name_kind.append(KIND_CODES.get(name.kind, 1))
+                name_kind.append(KIND_CODES.get(kind, 1))
                 name_text.append(text)
-                name_raw.append(encode_forms(forms))
-                for key in index_keys(forms):
+                name_raw.append(raw)
+                for key in keys:
                     kid = key_ids.setdefault(key, len(key_ids))
                     pairs_key.append(kid)
                     pairs_name.append(name_id)
@@ -539,6 +548,55 @@ def _codes(tokens: list[str], length: int) -> np.ndarray:
     """Code points of equal-length tokens as a (len(tokens), length) uint64 matrix."""
     raw = np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32)
     return raw.reshape(len(tokens), length).astype(np.uint64)
+
+
+_PARALLEL_NAMES = 20_000  # fewer names are read in this process (forking costs ~0.1 s)
+
+
+def _distinct_names(entity: Entity) -> dict[str, NameKind]:
+    """An entity's names to index, each once (case-insensitively; the first spelling and
+    kind kept), in order."""
+    found: dict[str, NameKind] = {}
+    seen: set[str] = set()
+    for name in entity.names:
+        text = name.full.strip()
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found[text] = name.kind
+    return found
+
+
+def _read_chunk(items: list[tuple[str, bool]]) -> list[tuple[str, list[str]]]:
+    """Each (name, is a person) as (encoded forms, retrieval keys); ("", []) for no form."""
+    out = []
+    for text, person in items:
+        forms = name_forms(text, person=person)
+        out.append((encode_forms(forms), list(index_keys(forms))) if forms else ("", []))
+    return out
+
+
+def _read_names(items: list[tuple[str, bool]]) -> Iterator[tuple[str, list[str]]]:
+    """`_read_chunk` over every name, in order, on every core this process may use.
+
+    Forked workers, and only when forking is safe: no other thread is running (a service
+    reloading lists in a thread reads the names here) and the platform forks. The workers
+    inherit this process's string hashing, so keys come in the order they would here.
+    """
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if (
+        len(items) < _PARALLEL_NAMES
+        or workers < 2
+        or threading.active_count() > 1
+        or "fork" not in mp.get_all_start_methods()
+    ):
+        return iter(_read_chunk(items))
+    # This process only waits: reading a share itself beside the pool's threads was
+    # slower than leaving all of it to the workers.
+    size = -(-len(items) // (workers * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        done = pool.map(_read_chunk, chunks)
+    return (read for chunk in done for read in chunk)
 
 
 @lru_cache(maxsize=256)
