@@ -166,9 +166,14 @@ def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
     assert part_sim("IBXE SHIPPING INC", "IBEX SHIPPING INC", typed=True) == 0.9
     # ... but not Korean or Mandarin syllables, which are other names (SONG / SANG) ...
     assert part_sim("KUM SANG 3", "KUM SONG 3", typed=True) < 0.9
-    # ... nor one-word names (a four-letter word one letter from another is another word).
+    # ... nor one-word names (a four-letter word one letter from another is another word) ...
     assert part_sim("ELSW", "ELSA", typed=True) < 0.9
-    assert part_sim("ADMY LTD", "ARMY LTD", typed=True) < 0.9
+    assert part_sim("SATN", "STAN", typed=True) < 0.9
+    # ... unless both give the same legal form, which stands for the other part (JSC LMOO,
+    # a train-side query, was JSC LOMO); another legal form on each side does not.
+    assert part_sim("SATN LLC", "STAN LLC", typed=True) == 0.9
+    assert part_sim("JSC LMOO", "JSC LOMO", typed=True) == 0.9
+    assert part_sim("SATN LLC", "STAN LTD", typed=True) < 0.9
 
 
 def test_a_latin_spelling_meets_an_arabic_script_list_name_by_consonant_skeleton() -> None:

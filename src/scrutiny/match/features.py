@@ -171,7 +171,8 @@ def typo_short_word(a: str, b: str) -> bool:
     ARMY / ADMY, LTDA / LTAD), neither a Korean or Mandarin syllable (SONG / SANG are two
     names). `align` counts them as near-exact only where both names have another part: alone,
     two four-letter words one letter apart are two names (STEK / Stey, ELSA / ELSW), but in
-    "NATIONAL LIBERATION ADMY" the rest of the name says which word was meant.
+    "NATIONAL LIBERATION ADMY" the rest of the name says which word was meant, and a legal
+    form both names give counts as such a part (SATN LLC / STAN LLC, JSC LMOO / JSC LOMO).
     (`kernel.score_gathered` computes the same test over the matrix.)
     """
     return (
@@ -369,6 +370,8 @@ def _assign(query: Form, name: Form, typed: bool) -> _Assignment | None:
     # whose every part is such a guess, met too many listed names by them (train side, 1,000
     # Arabic-script Faker customers: 12 more alerts), and a company's words too.
     arabic = name.arabic and not query.arabic and not typed
+    # A legal form both names give stands for a second part in typo_short_word's test.
+    legal_shared = bool(set(query.legal) & set(name.legal))
     q_sim = [0.0] * len(q)
     c_sim = [0.0] * len(c)
     pairs: list[tuple[str, str, float]] = []
@@ -404,7 +407,10 @@ def _assign(query: Form, name: Form, typed: bool) -> _Assignment | None:
                     and sim < _STRONG_SIM
                     and (
                         typo_word(q[i], c[j])
-                        or (len(q) > 1 and len(c) > 1 and typo_short_word(q[i], c[j]))
+                        or (
+                            ((len(q) > 1 and len(c) > 1) or legal_shared)
+                            and typo_short_word(q[i], c[j])
+                        )
                     )
                 ):
                     sim = _STRONG_SIM

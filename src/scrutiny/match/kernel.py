@@ -792,6 +792,18 @@ def _features(
             if needs_merge:
                 merge[k, c] = True
                 continue
+            # Legal forms on both sides: none shared is a conflict (legal_mismatch); one
+            # shared stands for a second part in features.typo_short_word's name test.
+            legal_mismatch = False
+            legal_shared = False
+            la, lb = q_legal_off[k], q_legal_off[k + 1]
+            fa, fb = legal_off[f], legal_off[f + 1]
+            if lb > la and fb > fa:
+                for h in range(la, lb):
+                    for i in range(fa, fb):
+                        if q_legal[h] == legal_tok[i]:
+                            legal_shared = True
+                legal_mismatch = not legal_shared
             ccols = c_col[ca:cb]
             c_w = c_w_all[ca:cb]
             q_sim = np.zeros(nq)
@@ -845,8 +857,7 @@ def _features(
                         if (
                             typed
                             and x < _STRONG_SIM
-                            and nq > 1
-                            and nc > 1
+                            and ((nq > 1 and nc > 1) or legal_shared)
                             and four_edit[rows[bi], ccols[bj]]
                         ):
                             x = _STRONG_SIM  # features.typo_short_word
@@ -915,15 +926,6 @@ def _features(
                     if q_sorted[i] != c_sorted[i]:
                         exact = False
                         break
-            legal_mismatch = False
-            la, lb = q_legal_off[k], q_legal_off[k + 1]
-            fa, fb = legal_off[f], legal_off[f + 1]
-            if lb > la and fb > fa:
-                legal_mismatch = True
-                for h in range(la, lb):
-                    for i in range(fa, fb):
-                        if q_legal[h] == legal_tok[i]:
-                            legal_mismatch = False
             row = out[k, c]
             row[0] = q_cov
             row[1] = c_cov
