@@ -133,26 +133,32 @@ def test_single_part_match_is_flagged_exact_or_not() -> None:
 
     # A query typed as a company, one word near-exactly a one-word list name, is strong
     # evidence; a merely similar word (Adams / IDIAMS, by sound) is not.
-    def typed(query: str, listed: str) -> float:
-        alignment = align(name_forms(query)[0], name_forms(listed)[0], _idf, False, typed=True)
+    def typed(query: str, listed: str, vessel: bool = False) -> float:
+        q, c = name_forms(query)[0], name_forms(listed)[0]
+        alignment = align(q, c, _idf, False, typed=True, vessel=vessel)
         return alignment.values[NAME_FEATURES.index("single_match_typed")]
 
     assert typed("Bluenorof", "BLUENOROFF") == 1.0
     assert typed("Adams PLC", "IDIAMS DMCC") == 0.0
-    # One keystroke from a one-word name of 5+ letters is a typo (Jaro-Winkler: part
+    # One keystroke from a vessel's one-word name of 5+ letters is a typo (Jaro-Winkler: part
     # similarity 0.67 for BQSKAR); shorter words one letter apart are other words.
-    assert typed("BQSKAR", "BASKAR") == 1.0
+    assert typed("BQSKAR", "BASKAR", vessel=True) == 1.0
+    assert typed("CHRM", "CHEM", vessel=True) == 0.0  # two four-letter words are two words ...
+    assert typed("GENO", "GENCO", vessel=True) == 1.0  # ... but a five-letter one may lose one
+    assert typed("BASKRA", "BASKAR", vessel=True) == 1.0  # a transposition
+    assert typed("BQSKAT", "BASKAR", vessel=True) == 0.0  # two edits
+    # A company's one word must be of 7+ letters (features._TYPO_ALONE): a customer's
+    # one-word company of five or six letters is as often another name (Bärer / BAJER).
     assert typed("GEOPOLTICA", "GEOPOLITICA") == 1.0
-    assert typed("CHRM", "CHEM") == 0.0  # two four-letter words are two words ...
-    assert typed("GENO", "GENCO") == 1.0  # ... but a five-letter one may lose a letter
-    assert typed("BASKRA", "BASKAR") == 1.0  # a transposition
-    assert typed("BQSKAT", "BASKAR") == 0.0  # two edits
+    assert typed("BQSKAR", "BASKAR") == 0.0
+    assert typed("GENO", "GENCO") == 0.0
 
 
 def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
-    def part_sim(query: str, listed: str, typed: bool) -> float:
+    def part_sim(query: str, listed: str, typed: bool, vessel: bool = False) -> float:
         q, c = name_forms(query)[0], name_forms(listed)[0]
-        return min(s for _, _, s, _ in align(q, c, _idf, False, typed=typed).pairs)
+        pairs = align(q, c, _idf, False, typed=typed, vessel=vessel).pairs
+        return min(s for _, _, s, _ in pairs)
 
     # RISEINIC is RISEONIC mistyped when the query says it is a company ...
     assert part_sim("RISEINIC HOLDINGS", "RISEONIC HOLDINGS", typed=True) == 0.9
@@ -174,6 +180,14 @@ def test_a_typed_names_word_one_typo_from_the_lists_is_near_exact() -> None:
     assert part_sim("SATN LLC", "STAN LLC", typed=True) == 0.9
     assert part_sim("JSC LMOO", "JSC LOMO", typed=True) == 0.9
     assert part_sim("SATN LLC", "STAN LTD", typed=True) < 0.9
+    # A one-word company name a keystroke from the list's is another name when the words are
+    # of five or six letters (Bärer / BAJER, a customer), a typo from seven (INTERCONSULY);
+    # a vessel's one word is a typo at five (ORUEA / OUREA).
+    assert part_sim("Barer", "BAJER", typed=True) < 0.9
+    assert part_sim("Barer LLC", "BAJER LLC", typed=True) == 0.9
+    assert part_sim("INTERCONSULY", "INTERCONSULT", typed=True) == 0.9
+    assert part_sim("ORUEA", "OUREA", typed=True) < 0.9
+    assert part_sim("ORUEA", "OUREA", typed=True, vessel=True) == 0.9
 
 
 def test_a_latin_spelling_meets_an_arabic_script_list_name_by_consonant_skeleton() -> None:

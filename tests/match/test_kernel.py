@@ -56,7 +56,7 @@ HARD_QUERIES = [
 ]
 
 
-def _check(matcher: Matcher, query: str, typed: bool = False) -> int:
+def _check(matcher: Matcher, query: str, typed: bool = False, vessel: bool = False) -> int:
     forms = name_forms(query)
     if not forms:
         return 0
@@ -66,13 +66,15 @@ def _check(matcher: Matcher, query: str, typed: bool = False) -> int:
     table = matcher.forms
     form_ids = np.unique(np.concatenate([table.forms_of_name(int(n)) for n in names]))
     values = kernel.score_forms(
-        table, forms, form_ids, matcher._weights_of, matcher.index.idf, typed
+        table, forms, form_ids, matcher._weights_of, matcher.index.idf, typed, vessel
     )
     checked = 0
     for k, query_form in enumerate(forms):
         for c, form_id in enumerate(form_ids.tolist()):
             list_form = table.form(form_id)
-            expected = align(query_form, list_form, matcher.index.idf, False, None, typed).values
+            expected = align(
+                query_form, list_form, matcher.index.idf, False, None, typed, vessel
+            ).values
             assert values[k, c].tolist() == pytest.approx(expected, abs=1e-12), (
                 query_form,
                 list_form,
@@ -90,7 +92,8 @@ def _check(matcher: Matcher, query: str, typed: bool = False) -> int:
 def test_kernel_equals_align_on_hard_cases(sdn_matcher: Matcher, query: str) -> None:
     # Every candidate form the index retrieves for the query, not a chosen few.
     assert _check(sdn_matcher, query) > 0 or query == "X"
-    _check(sdn_matcher, query, typed=True)  # an organization / vessel query
+    _check(sdn_matcher, query, typed=True)  # an organization query
+    _check(sdn_matcher, query, typed=True, vessel=True)  # a vessel query
 
 
 def test_kernel_equals_align_on_real_list_names_with_typos(sdn_matcher: Matcher) -> None:
@@ -104,6 +107,8 @@ def test_kernel_equals_align_on_real_list_names_with_typos(sdn_matcher: Matcher)
             i = rng.randrange(1, len(chars) - 1)
             chars[i], chars[i + 1] = chars[i + 1], chars[i]
             checked += _check(sdn_matcher, "".join(chars))
+            # One-word company names with a typo: features._TYPO_ALONE's case.
+            checked += _check(sdn_matcher, "".join(chars).split()[-1], typed=True)
     assert checked > 5000
 
 

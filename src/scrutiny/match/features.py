@@ -72,6 +72,9 @@ _SHORT_PART = 3  # parts this short (Chinese/Korean syllables, Ali, Bin) must ma
 _STRONG_SIM = 0.9
 _SHORT_TYPO_SIM = 0.75  # a short part one typo from the other (short_typo)
 _TYPO_WORD = 5  # a word this long and one a letter shorter or as long, one edit apart: a typo
+# ... but where it is the query's only word, the longer word must be this long: five- and
+# six-letter words a keystroke apart are other names as often (Bärer / BAJER, Mahe / MAHER).
+_TYPO_ALONE = 7
 _SKELETON_RAW = 0.95  # where `align` ranks two parts of one consonant skeleton (Form.arabic)
 _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you xian gong si")
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
@@ -355,7 +358,7 @@ class _Assignment:
     opposite: bool  # Slavic surname forms of the two genders paired (gender_form)
 
 
-def _assign(query: Form, name: Form, typed: bool) -> _Assignment | None:
+def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assignment | None:
     """Pair the parts of two forms, most similar first; None where they may not be compared
     (a Sino-Korean reading, see `sino_allowed`, or a reading whose parts do not all pair)."""
     korean_equal = query.korean is not None and query.korean == name.korean
@@ -406,7 +409,15 @@ def _assign(query: Form, name: Form, typed: bool) -> _Assignment | None:
                     typed
                     and sim < _STRONG_SIM
                     and (
-                        typo_word(q[i], c[j])
+                        (
+                            (
+                                len(q) > 1
+                                or vessel
+                                or legal_shared
+                                or max(len(q[i]), len(c[j])) >= _TYPO_ALONE
+                            )
+                            and typo_word(q[i], c[j])
+                        )
                         or (
                             ((len(q) > 1 and len(c) > 1) or legal_shared)
                             and typo_short_word(q[i], c[j])
@@ -445,10 +456,11 @@ def align_pairs(
     name: Form,
     weights_of: Callable[[tuple[str, ...]], list[float]],
     typed: bool = False,
+    vessel: bool = False,
 ) -> list[tuple[str, str, float, float]]:
     """`align`'s pairs alone: what a hit's explanation shows when the kernel has already
     computed the features (half of `align`'s time is the features)."""
-    assignment = _assign(query, name, typed)
+    assignment = _assign(query, name, typed, vessel)
     if assignment is None:
         return []
     return _weighted_pairs(assignment, weights_of(assignment.q))
@@ -461,14 +473,17 @@ def align(
     weak: bool,
     weights_of: Callable[[tuple[str, ...]], list[float]] | None = None,
     typed: bool = False,
+    vessel: bool = False,
 ) -> NameAlignment:
     """Name features of one query form against one list-name form.
 
     `weights_of` (parts -> `part_weights(parts, idf)`) lets a caller reuse the weights of
     names it aligns often. `typed`: the query says it is an organization or a vessel, whose
-    one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does.
+    one-word names (BLUENOROFF, PARTIZAN) identify more than a one-word person name does;
+    `vessel`: a vessel's, whose one-word name one keystroke off is still a typo (ORUEA / OUREA),
+    where a one-word company's of five or six letters is not (`_TYPO_ALONE`).
     """
-    assignment = _assign(query, name, typed)
+    assignment = _assign(query, name, typed, vessel)
     if assignment is None:
         return NameAlignment([0.0] * len(NAME_FEATURES))
     q, c, q_sim, c_sim = assignment.q, assignment.c, assignment.q_sim, assignment.c_sim

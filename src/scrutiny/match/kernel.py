@@ -40,6 +40,7 @@ from scrutiny.match.features import (
     _SIM_FLOOR,
     _SKELETON_RAW,
     _STRONG_SIM,
+    _TYPO_ALONE,
     _TYPO_WORD,
     NAME_FEATURES,
     align,
@@ -252,6 +253,7 @@ class QueryForms:
     as_joined_off: np.ndarray  # int64: hash() of form k's parts, to meet FormTable.joined
     as_joined: np.ndarray  # int64
     typed: bool = False  # the query says it is an organization or a vessel
+    vessel: bool = False  # ... a vessel (features.align)
     # int64 skeleton id per row (FormTable.tok_skel; -1 none, -2 not in it), computed when
     # the query first meets a list name read from Arabic script (`_query_skeletons`).
     skel: np.ndarray | None = None
@@ -262,6 +264,7 @@ def prepare_query(
     forms: Sequence[Form],
     weights_of: Callable[[tuple[str, ...]], list[float]],
     typed: bool = False,
+    vessel: bool = False,
 ) -> QueryForms:
     """A query's forms as the arrays the kernel reads."""
     rows: dict[str, int] = {}
@@ -318,6 +321,7 @@ def prepare_query(
         as_joined_off=np.asarray(as_joined_off, np.int64),
         as_joined=np.asarray(as_joined, np.int64),
         typed=typed,
+        vessel=vessel,
     )
 
 
@@ -430,13 +434,15 @@ def score_gathered(
         table.tok_chars, table.tok_gender, table.tok_skel, table.korean, table.sino,
         table.reading, table.arabic,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
-        raw, one_edit, four_edit, query.typed, values, merge,
+        raw, one_edit, four_edit, query.typed, query.vessel, values, merge,
     )  # fmt: skip
     if merge.any():
         # Parts written joined on one side and apart on the other: `align` merges them.
         for k, c in zip(*np.nonzero(merge), strict=True):
             form = table.form(int(form_ids[c]))
-            values[k, c] = align(query.forms[k], form, idf, False, weights_of, query.typed).values
+            values[k, c] = align(
+                query.forms[k], form, idf, False, weights_of, query.typed, query.vessel
+            ).values
     return values
 
 
@@ -468,6 +474,7 @@ def score_forms(
     weights_of: Callable[[tuple[str, ...]], list[float]],
     idf: Callable[[str], float],
     typed: bool = False,
+    vessel: bool = False,
 ) -> np.ndarray:
     """Name feature values (weak flag 0) of every query form x every listed form id.
 
@@ -481,7 +488,7 @@ def score_forms(
     cols, c_col = np.unique(table.tok[parts], return_inverse=True)
     c_off = np.zeros(len(form_ids) + 1, np.int64)
     np.cumsum(lengths, out=c_off[1:])
-    query = prepare_query(table, query_forms, weights_of, typed)
+    query = prepare_query(table, query_forms, weights_of, typed, vessel)
     return score_gathered(
         table, query, form_ids, cols.astype(np.int64), c_off, c_col.astype(np.int64),
         table.weight[parts], idf, weights_of,
@@ -719,33 +726,37 @@ def _features(
     one_edit: np.ndarray,
     four_edit: np.ndarray,
     typed: bool,
+    vessel: bool,
     out: np.ndarray,
     merge: np.ndarray,
 ) -> None:
     n_q = len(q_off) - 1
     n_c = len(c_off) - 1
     n_rows, n_cols = raw.shape
-    # Part similarities (features._part_similarity) of every row x column.
+    # Part similarities (features._part_similarity) of every row x column; `plain` without
+    # features.typo_word's lift, which a one-word query does not get.
     sim = np.empty((n_rows, n_cols))
+    plain = np.empty((n_rows, n_cols))
     for r in range(n_rows):
         for u in range(n_cols):
             t = cols[u]
             x = raw[r, u]
             if q_vid[r] == t:
-                sim[r, u] = 1.0
+                sim[r, u] = plain[r, u] = 1.0
                 continue
             if q_digit[r] or tok_digit[t]:
-                sim[r, u] = 0.0
+                sim[r, u] = plain[r, u] = 0.0
                 continue
             if min(q_len[r], tok_len[t]) <= _SHORT_PART:
                 typo = (not (q_syl[r] and tok_syl[t])) and _short_typo(
                     q_chars[r], q_len[r], tok_chars[t], tok_len[t]
                 )
-                sim[r, u] = _SHORT_TYPO_SIM if typo else 0.0
+                sim[r, u] = plain[r, u] = _SHORT_TYPO_SIM if typo else 0.0
                 continue
             if _PHONETIC_MIN_RAW <= x < 0.9 and q_phon[r] >= 0 and q_phon[r] == tok_phon[t]:
                 x = 0.9
             sim[r, u] = max(0.0, (x - _SIM_FLOOR) / (1.0 - _SIM_FLOOR))
+            plain[r, u] = sim[r, u]
             if typed and one_edit[r, u] and sim[r, u] < _STRONG_SIM:
                 sim[r, u] = _STRONG_SIM  # features.typo_word
     for k in range(n_q):
@@ -854,6 +865,13 @@ def _features(
                         x = 1.0 if q_vids[bi] == cols[ccols[bj]] else 0.0
                     else:
                         x = sim[rows[bi], ccols[bj]]
+                        if (
+                            nq == 1
+                            and not vessel
+                            and not legal_shared
+                            and max(q_len[rows[bi]], tok_len[cols[ccols[bj]]]) < _TYPO_ALONE
+                        ):
+                            x = plain[rows[bi], ccols[bj]]  # features.align: no typo_word
                         if (
                             typed
                             and x < _STRONG_SIM

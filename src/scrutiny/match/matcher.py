@@ -186,7 +186,7 @@ class Matcher:
             return [], None
         schema = str(query.schema) if query.schema else None
         plain = not (query.birth_date or query.countries or query.gender or schema)
-        scored = self._best_names(forms, names, query.schema in _TYPED)
+        scored = self._best_names(forms, names, query.schema)
         # Best name per entity; an entity found by identifier may have no indexed name.
         if not by_id:
             entity_logit = np.maximum.reduceat(scored.name_logit, bounds[:-1])
@@ -264,12 +264,14 @@ class Matcher:
         return bound
 
     def _best_names(
-        self, forms: tuple[Form, ...], names: np.ndarray | list[int], typed: bool
+        self, forms: tuple[Form, ...], names: np.ndarray | list[int], schema: EntityType | None
     ) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
         names_arr = np.asarray(names, np.int64)
         weak = self.index.name_kind[names_arr] == _WEAK
-        query = kernel.prepare_query(self.forms, forms, self._weights_of, typed)
+        query = kernel.prepare_query(
+            self.forms, forms, self._weights_of, schema in _TYPED, schema is EntityType.VESSEL
+        )
         scores = kernel.score_names(
             self.forms,
             query,
@@ -316,8 +318,8 @@ class Matcher:
             assert best.list_form is not None
             # The reference alignment's part-by-part pairs, shown to analysts; the kernel
             # computed the feature values.
-            typed = query.schema in _TYPED
-            pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed)
+            typed, vessel = query.schema in _TYPED, query.schema is EntityType.VESSEL
+            pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed, vessel)
             values = best.name_values + list(extra)
         explanation = explain(
             index=self.index,
@@ -373,7 +375,7 @@ class Matcher:
             query.gender,
             str(query.schema) if query.schema else None,
         )
-        best = self._pick(self._best_names(forms, names, query.schema in _TYPED), 0, len(names))
+        best = self._pick(self._best_names(forms, names, query.schema), 0, len(names))
         return best.name_values + extra if best.name_values is not None else None
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
@@ -434,12 +436,12 @@ def compare_with(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
     forms = query_forms(checked.name, checked.schema) if checked.name else ()
-    typed = checked.schema in _TYPED
+    typed, vessel = checked.schema in _TYPED, checked.schema is EntityType.VESSEL
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
         for list_form in name_forms(text, person=record.schema == "Person"):
             for query_form in forms:
-                alignment = align(query_form, list_form, idf, False, None, typed)
+                alignment = align(query_form, list_form, idf, False, None, typed, vessel)
                 logit = model.logit(alignment.values + extra)
                 if logit > best[0]:
                     best = (logit, query_form, list_form, alignment)
