@@ -91,6 +91,12 @@ def split_name(word: str) -> tuple[str, str] | None:
         return word[:2], word[2:]
     if word[0] in table and len(word) <= 4:
         return word[0], word[1:]
+    if len(word) == 3:
+        # Three syllables are a one-syllable surname and a two-syllable given name, the
+        # shape of nearly every Korean name, even where the surname is not in our table
+        # (촤찬일 on the EU list, whose 촤 is no common surname): read whole, the name was one
+        # word, which as a one-word name scored too low to match itself (0.455).
+        return word[0], word[1:]
     return None
 
 
