@@ -140,7 +140,8 @@ def typo_word(a: str, b: str) -> bool:
 
     Jaro-Winkler puts one substitution in a six-letter word at 0.90 (part similarity 0.67),
     below near-exact, although a word of a typed company or vessel name one keystroke from
-    the list's is most likely that word mistyped; `align` then counts it as near-exact.
+    the list's is most likely that word mistyped; `align` then counts it as near-exact
+    (where it is a company query's only word, from seven letters: `_TYPO_ALONE`).
     Persons are left to Jaro-Winkler: one letter tells many first names apart (Maria /
     Marta, Karim / Karam). (`kernel.score_gathered` computes the same test with rapidfuzz's
     OSA over the matrix.)

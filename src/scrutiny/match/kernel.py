@@ -412,7 +412,8 @@ def score_gathered(
         np.float64
     )
     # features.typo_word and features.typo_short_word, word by word, for a typed
-    # (organization / vessel) query only; the latter's name test (two parts) is `_features`'.
+    # (organization / vessel) query only; their name tests (two parts, a shared legal form,
+    # a company's only word) are `_features`'.
     if query.typed:
         edit = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=1) == 1
         q_len = _word_lengths(query.tokens)[:, None]
