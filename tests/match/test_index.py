@@ -10,11 +10,11 @@ from rapidfuzz.distance import OSA
 
 from scrutiny.match.forms import name_forms
 from scrutiny.match.index import (
+    _HASH_BASE,
     TYPO_MIN_LEN,
     NameIndex,
     _deletion_hashes,
     _powers,
-    _string_hashes,
     _token_variant_hashes,
     _top,
 )
@@ -74,6 +74,17 @@ def test_typo_neighbours_equal_plain_deletion_dict(index: NameIndex, token: str)
 
 def test_typo_neighbours_find_a_transposition(index: NameIndex) -> None:
     assert "putin" in index.typo_neighbours("puitn")
+
+
+def _string_hashes(tokens: list[str]) -> list[int]:
+    """The index's polynomial hash, written out: sum of code point * base**position,
+    mod 2**64, read as a signed 64-bit integer."""
+    out = []
+    for token in tokens:
+        h = sum(ord(ch) * pow(int(_HASH_BASE), k, 1 << 64) for k, ch in enumerate(token))
+        h %= 1 << 64
+        out.append(h - (1 << 64) if h >= 1 << 63 else h)
+    return out
 
 
 def test_deletion_hashes_are_hashes_of_the_shortened_strings() -> None:

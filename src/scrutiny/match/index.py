@@ -202,11 +202,12 @@ class NameIndex:
         process may use when there are many and it is safe to fork (see `_read_names`).
         """
         entities = list(entities)
+        distinct = [_distinct_names(entity) for entity in entities]
         reads = _read_names(
             [
                 (text, entity.schema is EntityType.PERSON)
-                for entity in entities
-                for text in _distinct_names(entity)
+                for entity, names in zip(entities, distinct, strict=True)
+                for text in names
             ]
         )
         records: list[EntityRecord] = []
@@ -218,14 +219,14 @@ class NameIndex:
         pairs_key: list[int] = []
         pairs_name: list[int] = []
         versions: dict[str, dict[str, str | None]] = {}
-        for entity in entities:
+        for entity, names in zip(entities, distinct, strict=True):
             row = len(records)
             records.append(EntityRecord.from_entity(entity))
             prov = entity.provenance
             versions.setdefault(
                 prov.list_id, {"publisher_date": prov.publisher_date, "source_file": None}
             )["source_file"] = prov.source_file
-            for text, kind in _distinct_names(entity).items():
+            for text, kind in names.items():
                 raw, keys = next(reads)
                 if not raw:
                     continue
@@ -610,17 +611,11 @@ def _powers(length: int) -> np.ndarray:
     return powers
 
 
-def _string_hashes(tokens: list[str]) -> np.ndarray:
-    """Polynomial hash (sum of code point * base**position, mod 2**64) of equal-length tokens."""
-    length = len(tokens[0])
-    with np.errstate(over="ignore"):
-        return (_codes(tokens, length) * _powers(length)).sum(axis=1).view(np.int64)
-
-
 def _deletion_hashes(tokens: list[str]) -> np.ndarray:
     """(len(tokens), length) hashes of every one-character deletion of equal-length tokens.
 
-    Same hash as `_string_hashes` of the shortened string, computed without building it:
+    The polynomial hash (sum of code point * base**position, mod 2**64) of the shortened
+    string, computed without building it:
     the characters before position i keep their power, those after it move down by one.
     """
     length = len(tokens[0])
@@ -636,7 +631,7 @@ def _deletion_hashes(tokens: list[str]) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def _token_variant_hashes(codes: np.ndarray, powers: np.ndarray) -> np.ndarray:
-    """`_string_hashes` of one token, then its `_deletion_hashes`, in one compiled call: the
+    """The polynomial hash of one token, then its `_deletion_hashes`, in one compiled call: the
     vectorised forms are for the vocabulary's many tokens, and for one query word their dozen
     array calls cost more than the arithmetic (uint64 wraps mod 2**64 alike in both)."""
     n = len(codes)

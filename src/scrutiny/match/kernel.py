@@ -194,25 +194,24 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, then the code points `_short_typo` compares
-        (see `_token_arrays`). Floats, so that one array call takes a query's rows; every
+        (as `_token_arrays` gives the vocabulary's). Floats, so that one array call takes a query's rows; every
         integer here is exact in a float."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
                 self.row_cache.clear()
-            short = _SHORT_PART + 1
             code = _text.phonetic(token)
-            chars = [ord(ch) for ch in token] if len(token) <= short else []
+            chars = _code_points(token)
             found = self.row_cache[token] = (
                 self.vocab_ids.get(token, -1),
                 commonness(token),
                 len(token),
                 token.isdigit(),
                 self.phon_ids.get(code, -2) if code else -1,
-                len(token) <= short and _text.is_syllable(token),
+                _short_syllable(token),
                 gender_form(token),
                 *chars,
-                *[0] * (short - len(chars)),
+                *[0] * (_SHORT_PART + 1 - len(chars)),
             )
         return found
 
@@ -627,18 +626,26 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
     }
 
 
+def _short_syllable(token: str) -> bool:
+    """A Korean or Mandarin syllable of at most 4 letters (_text.is_syllable)."""
+    return len(token) <= _SHORT_PART + 1 and _text.is_syllable(token)
+
+
+def _code_points(token: str) -> list[int]:
+    """The code points `_short_typo` compares: a token's of at most 4 letters, else none."""
+    return [ord(ch) for ch in token] if len(token) <= _SHORT_PART + 1 else []
+
+
 def _token_arrays(tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-token arrays the similarity step reads, for list vocabulary and query rows alike:
-    a syllable of at most 4 letters (_text.is_syllable), the code points of tokens of at
-    most 4 letters (what `_short_typo` compares), and features.gender_form."""
-    short = _SHORT_PART + 1
-    syl = np.fromiter(
-        (len(t) <= short and _text.is_syllable(t) for t in tokens), np.bool_, len(tokens)
-    )
-    chars = np.zeros((len(tokens), short), np.int32)
+    """Per-token arrays the similarity step reads (query rows read the same per token,
+    `FormTable.row_of`): `_short_syllable`, `_code_points` zero-padded, features.gender_form.
+    Generators, not a tuple per token: that version took 0.13 s against 0.02 s over the
+    43,435 tokens of every list's names."""
+    syl = np.fromiter((_short_syllable(t) for t in tokens), np.bool_, len(tokens))
+    chars = np.zeros((len(tokens), _SHORT_PART + 1), np.int32)
     for i, t in enumerate(tokens):
-        if len(t) <= short:
-            chars[i, : len(t)] = [ord(ch) for ch in t]
+        if len(t) <= _SHORT_PART + 1:
+            chars[i, : len(t)] = _code_points(t)
     gender = np.fromiter((gender_form(t) for t in tokens), np.int64, len(tokens))
     return syl, chars, gender
 

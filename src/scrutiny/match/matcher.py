@@ -40,6 +40,11 @@ _NO_NAMES = np.empty(0, np.int64)
 _TYPED = (EntityType.ORGANIZATION, EntityType.VESSEL)  # see features.align(typed=...)
 
 
+def _typing(schema: EntityType | None) -> tuple[bool, bool]:
+    """features.align's (typed, vessel) for a query of this type."""
+    return schema in _TYPED, schema is EntityType.VESSEL
+
+
 @dataclass
 class _Best:
     logit: float  # name logit of the best name (weak-alias weight included)
@@ -269,9 +274,7 @@ class Matcher:
         """Each name's best name logit over query forms x the name's forms (kernel.py)."""
         names_arr = np.asarray(names, np.int64)
         weak = self.index.name_kind[names_arr] == _WEAK
-        query = kernel.prepare_query(
-            self.forms, forms, self._weights_of, schema in _TYPED, schema is EntityType.VESSEL
-        )
+        query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
         scores = kernel.score_names(
             self.forms,
             query,
@@ -318,7 +321,7 @@ class Matcher:
             assert best.list_form is not None
             # The reference alignment's part-by-part pairs, shown to analysts; the kernel
             # computed the feature values.
-            typed, vessel = query.schema in _TYPED, query.schema is EntityType.VESSEL
+            typed, vessel = _typing(query.schema)
             pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed, vessel)
             values = best.name_values + list(extra)
         explanation = explain(
@@ -436,7 +439,7 @@ def compare_with(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
     forms = query_forms(checked.name, checked.schema) if checked.name else ()
-    typed, vessel = checked.schema in _TYPED, checked.schema is EntityType.VESSEL
+    typed, vessel = _typing(checked.schema)
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
         for list_form in name_forms(text, person=record.schema == "Person"):
