@@ -124,3 +124,32 @@ def test_screen_scores_are_the_scores_of_the_reference_alignment(sdn_matcher: Ma
             logit = model.bias + sum(contributions.values())
             # Contributions are rounded to 3 decimals for display.
             assert abs(model.probability_of_logit(logit) - hit.score) < 1e-3 * len(contributions)
+
+
+def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
+    """The table is built column by column (`form_columns`, `part_weights_table`); form by
+    form, `decode_forms` and `part_weights` give the same parts, weights and flags."""
+    from scrutiny.match.features import part_weights
+    from scrutiny.match.forms import decode_forms
+
+    table = sdn_matcher.forms
+    idf = sdn_matcher.index.idf
+    generic = 0
+    for f, line in enumerate(table.form_lines):
+        form = decode_forms(line)[0]
+        lo, hi = int(table.off[f]), int(table.off[f + 1])
+        assert tuple(table.vocab[v] for v in table.tok[lo:hi].tolist()) == form.core
+        expected = part_weights(form.core, idf)
+        assert table.weight[lo:hi].tolist() == expected, line
+        generic += sum(w < idf(t) for w, t in zip(expected, form.core, strict=True))
+        legal = table.legal_tok[table.legal_off[f] : table.legal_off[f + 1]].tolist()
+        assert len(legal) == len(set(form.legal))
+        assert (table.korean[f] >= 0) == (form.korean is not None)
+        assert (table.sino[f], table.reading[f], table.arabic[f]) == (
+            form.sino,
+            form.reading,
+            form.arabic,
+        )
+        n_joined = int(table.joined_off[f + 1] - table.joined_off[f])
+        assert n_joined == max(len(form.core) - 1, 0)
+    assert generic > 1000  # the lowered weights (generic words, phrases, patronymics) were seen

@@ -144,6 +144,30 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
     return tuple(forms)
 
 
+class FormColumns(NamedTuple):
+    """Many encoded forms (`encode_forms` lines) as columns, for building arrays at once."""
+
+    core: list[str]  # the core parts, space-separated
+    legal: list[str]
+    korean: list[str]  # "" for no Korean key
+    sino: list[bool]
+    reading: list[bool]
+    arabic: list[bool]
+
+
+def form_columns(lines: list[str]) -> FormColumns:
+    """`decode_forms` of one-form lines, by column: no Form object per line."""
+    fields = [line.split("\t") for line in lines]
+    return FormColumns(
+        [f[0] for f in fields],
+        [f[1] for f in fields],
+        [f[2] for f in fields],
+        ["s" in f[3] for f in fields],
+        ["r" in f[3] for f in fields],
+        ["a" in f[3] for f in fields],
+    )
+
+
 def index_keys(forms: tuple[Form, ...]) -> set[str]:
     """Retrieval keys of a name: tokens, joined neighbours, phonetic keys, Korean key.
 

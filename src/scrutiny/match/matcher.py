@@ -92,10 +92,7 @@ class Matcher:
         self._name_w_plain = np.asarray(
             [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
         )
-        # Uncached weights: the table keeps them in arrays; the cache is for queries.
-        self.forms = kernel.FormTable.build(
-            index.name_forms_raw, lambda parts: part_weights(parts, index.idf)
-        )
+        self.forms = kernel.FormTable.build(index.name_forms_raw, index.idf)
         commonness("")  # loads the word table now rather than inside the first query
         # The index is millions of long-lived objects; left in the collector's generations,
         # every full collection re-scans them while queries run. Freezing moves
