@@ -92,6 +92,36 @@ def test_typo_still_found(sdn_matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "entity_id", "read_as"),
+    [
+        # LTDA. with a letter left out, GMBH with one mistyped
+        ("GANADERIAS BILBAO LTA.", "ofac_sdn:7287", "ganaderias bilbao ltd"),
+        ("TROPIC TOURS GMBG", "ofac_sdn:2110", "tropic tours gmbh"),
+    ],
+)
+def test_mistyped_legal_form_still_found(
+    sdn_matcher: Matcher, query: str, entity_id: str, read_as: str
+) -> None:
+    hits = sdn_matcher.screen(Query(query, schema="organization"))
+    assert hits and hits[0].entity_id == entity_id
+    assert hits[0].explanation["query_form"] == read_as
+
+
+def test_legal_typo_forms_leave_list_words_and_common_words() -> None:
+    from scrutiny.match.forms import legal_typo_forms, name_forms
+
+    typo = name_forms("ACME COFP")
+    read = legal_typo_forms(typo, lambda t: False)
+    assert [(f.core, f.legal) for f in read] == [(("acme", "cofp"), ()), (("acme",), ("corp",))]
+    # A word of some list name (an acronym such as CSSC) stays as written ...
+    assert legal_typo_forms(typo, lambda t: True) == typo
+    # ... as does a word of everyday text (CORE is no CORP) and a person's name.
+    core = name_forms("APPLE CORE")
+    assert legal_typo_forms(core, lambda t: False) == core
+    assert legal_typo_forms(name_forms("ACME"), lambda t: False) == name_forms("ACME")
+
+
+@pytest.mark.parametrize(
     ("query", "problem"),
     [
         (Query(""), "empty name"),

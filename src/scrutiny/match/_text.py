@@ -182,6 +182,25 @@ def _swapped_legal_word(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=100_000)
+def legal_typo(token: str) -> str:
+    """The canonical legal form a word of 3-5 letters is one edit from, after the same first
+    letter, among the four-letter ones (LTA -> ltd, COFP -> corp, GMBG -> gmbh); "" for none,
+    for a word of everyday text (CORE, SARA) and for a legal form itself. Of two forms one
+    edit away, the first in order (`forms.legal_typo_forms` reads a query's words with it)."""
+    from scrutiny.match.features import commonness  # features reads this module
+
+    if not 3 <= len(token) <= 5 or not token.isalpha() or token_weight_class(token):
+        return ""
+    if commonness(token):
+        return ""
+    for word in _legal_words_short():
+        if word[0] == token[0] and OSA.distance(token, word, score_cutoff=1) == 1:
+            _, legal = split_legal_forms(["_", word])
+            return legal[0] if legal else word
+    return ""
+
+
 @cache
 def _legal_words_short() -> tuple[str, ...]:
     """One-word legal-form spellings of four letters (ltda, gmbh, corp, sarl), sorted."""

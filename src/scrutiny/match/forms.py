@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -108,6 +109,30 @@ def query_forms(text: str, schema: EntityType | None) -> tuple[Form, ...]:
     if schema is None and any(word in _BOTH for form in forms for word in form.legal):
         forms = tuple(dict.fromkeys(forms + name_forms(text, person=True)))
     return forms
+
+
+def legal_typo_forms(forms: tuple[Form, ...], known: Callable[[str], bool]) -> tuple[Form, ...]:
+    """`forms`, and for each whose first or last word is a four-letter legal form mistyped
+    (VISCAYA LTA. for LTDA., CATALINA HOLDINGS COFP. for CORP.) a form with that word read
+    as the legal form.
+
+    For a query's name only: the word must be none of the lists' own words (`known`), nor a
+    word of everyday text (CORE is no CORP), so the lists' acronyms (CSSC, CASC) and names
+    stay as written. One edit after the same first letter, from a legal form of four
+    letters: shorter ones are a letter from too many words (IND / INC), and longer ones are
+    corrected when a name is read (`_text.split_legal`).
+    """
+    more: list[Form] = []
+    for form in forms:
+        if form.legal or len(form.core) < 2 or form.reading or form.sino:
+            continue
+        for at in (0, len(form.core) - 1):
+            fixed = _text.legal_typo(form.core[at])
+            if fixed and not known(form.core[at]):
+                core = form.core[:at] + form.core[at + 1 :]
+                more.append(form._replace(core=core, legal=(fixed,)))
+                break
+    return forms + tuple(dict.fromkeys(f for f in more if f not in forms))
 
 
 # Canonical legal forms that are also person name parts on the lists: Chinese surname Pao

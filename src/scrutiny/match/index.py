@@ -347,6 +347,10 @@ class NameIndex:
         weights = self.weights.tolist()
         return {k[2:]: float(weights[i]) for k, i in self.key_ids.items() if k.startswith("t:")}
 
+    def knows(self, token: str) -> bool:
+        """Whether a token is a word of some list name."""
+        return "t:" + token in self.key_ids
+
     def idf(self, token: str) -> float:
         """Rarity weight of a token; unseen tokens are as rare as can be."""
         kid = self.key_ids.get("t:" + token)
@@ -385,7 +389,7 @@ class NameIndex:
                 weighted[kid] = float(self.weights[kid])
         for form in forms:
             for token in form.tokens:
-                if "t:" + token in self.key_ids:
+                if self.knows(token):
                     continue
                 for neighbour in self.typo_neighbours(token):
                     kid = self.key_ids["t:" + neighbour]

@@ -24,7 +24,7 @@ from scrutiny.match.features import (
     entity_features,
     part_weights,
 )
-from scrutiny.match.forms import Form, name_forms, query_forms
+from scrutiny.match.forms import Form, legal_typo_forms, name_forms, query_forms
 from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
 from scrutiny.match.score import ScoreModel, default_model, with_identifier
@@ -160,6 +160,8 @@ class Matcher:
         """
         index = self.index
         forms = query_forms(query.name, query.schema) if query.name else ()
+        if forms and query.schema is not EntityType.PERSON:
+            forms = legal_typo_forms(forms, index.knows)
         rows: list[int] = []
         names = _NO_NAMES
         bounds = [0]  # entity i's names are names[bounds[i]:bounds[i + 1]]
@@ -390,7 +392,7 @@ class Matcher:
         self, a: Query | str, b: Query | str | Entity, *, schema: str | None = None
     ) -> Comparison:
         """Score record `a` against record `b` using this matcher's token rarity."""
-        return compare_with(self.index.idf, self.model, a, b, schema=schema)
+        return compare_with(self.index.idf, self.model, a, b, schema=schema, known=self.index.knows)
 
 
 def _as_entity_record(
@@ -425,8 +427,13 @@ def compare_with(
     b: Query | str | Entity,
     *,
     schema: str | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Comparison:
-    """Score two records against each other with the given token rarity (IDF) and model."""
+    """Score two records against each other with the given token rarity (IDF) and model.
+
+    `known`: the lists' words, which `legal_typo_forms` leaves as written in `a`; without an
+    index, the words of `b`'s names are those.
+    """
     checked = check_query(Query(a, schema=schema) if isinstance(a, str) else a)
     record, names = _as_entity_record(b, schema)
     query_schema = str(checked.schema) if checked.schema else None
@@ -435,11 +442,17 @@ def compare_with(
     extra = entity_features(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
+    person = record.schema == "Person"
     forms = query_forms(checked.name, checked.schema) if checked.name else ()
+    if forms and checked.schema is not EntityType.PERSON:
+        if known is None:
+            words = {t for text in names for f in name_forms(text, person) for t in f.tokens}
+            known = words.__contains__
+        forms = legal_typo_forms(forms, known)
     typed, vessel = _typing(checked.schema)
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
-        for list_form in name_forms(text, person=record.schema == "Person"):
+        for list_form in name_forms(text, person=person):
             for query_form in forms:
                 alignment = align(query_form, list_form, idf, False, None, typed, vessel)
                 logit = model.logit(alignment.values + extra)
