@@ -107,6 +107,23 @@ def test_mistyped_legal_form_still_found(
     assert hits[0].explanation["query_form"] == read_as
 
 
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("RYEONG KANG2", "ofac_sdn:17103"),
+        ("GEUM GANG3", "ofac_sdn:23731"),
+        ("KUM SONG7", "ofac_sdn:23162"),
+    ],
+)
+def test_vessel_number_written_on_to_its_name_still_found(
+    sdn_matcher: Matcher, query: str, entity_id: str
+) -> None:
+    """RYONG GANG 2 as a customer writes it, the number joined to the word (and KUM SONG 7
+    is not KUM SONG 3 or 5)."""
+    hits = sdn_matcher.screen(Query(query, schema="vessel"))
+    assert hits and hits[0].entity_id == entity_id
+
+
 def test_legal_typo_forms_leave_list_words_and_common_words() -> None:
     from scrutiny.match.forms import legal_typo_forms, name_forms
 

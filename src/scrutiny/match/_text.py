@@ -7,6 +7,7 @@ both fast, because list names repeat tokens heavily.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 
 from rapidfuzz import process
@@ -29,10 +30,22 @@ _MISSPELT_LEGAL_MIN = 7
 _MISSPELT_PHRASE_MIN = 4
 
 
+# A word with a number written on (KANG3, JEONG2, MIG29): the vessel's "KUM GANG 3" as a
+# customer writes it. Three letters at least, so that codes such as A1 and IT1 stay whole.
+_NUMBERED = re.compile(r"([a-z]{3,})([0-9]{1,4})")
+
+
 @lru_cache(maxsize=200_000)
 def tokenize(text: str) -> tuple[str, ...]:
-    """Name tokens of `text`, folded."""
-    return tuple(t for t in tokenize_name(text) if t)
+    """Name tokens of `text`, folded; a number written on to a word is a token of its own."""
+    tokens: list[str] = []
+    for token in tokenize_name(text):
+        numbered = _NUMBERED.fullmatch(token) if token[-1:].isdigit() else None
+        if numbered:
+            tokens += numbered.groups()
+        elif token:
+            tokens.append(token)
+    return tuple(tokens)
 
 
 @lru_cache(maxsize=200_000)
