@@ -236,6 +236,33 @@ def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     assert forms_of("AKTSIONERNOE OBSHCEHSTVO ZAVOD SELMASH")[0].legal == ("ao",)
 
 
+def test_a_legal_phrase_one_word_off_is_read_as_the_phrase_and_as_written() -> None:
+    from scrutiny.match.forms import name_forms as forms_of
+
+    def splits(name: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        return [(f.core, f.legal) for f in forms_of(name)]
+
+    # OBSHCESTVO is one edit from two spellings of the table; the phrase decides which.
+    assert splits("OBSHCESTVO S OGRANICHENNOI OTVETSTVENNOSTYU A1")[0] == (("a1",), ("ooo",))
+    assert splits("OPE JOINT-STOCK COMPANY ROSNEFT OIL COMPANY")[0] == (
+        ("rosneft", "oil"),
+        ("ojsc", "co"),
+    )
+    # Read as written too: a list's own spelling one edit from the table, and a customer's
+    # typo on top of it, still meet as written.
+    listed = splits("PUBLICHNOE AKTSIONERNOE OBSCHESTVO SOLLERS")
+    assert listed == [
+        (("sollers",), ("pao",)),
+        (("publichnoe", "aktsionernoe", "obschestvo", "sollers"), ()),
+    ]
+    assert splits("PUBLICHNOE AKTSIONERNOE OBSCHETVO SOLLERS") == [
+        (("publichnoe", "aktsionernoe", "obschetvo", "sollers"), ())
+    ]
+    # Words more than one off, or short ones, are left alone.
+    assert len(splits("OBSHESTVO S OGRANICHENNOJ OTVETSTVENNOSTYU NIPIGAZ")) == 1
+    assert splits("OBSHCHESTVO Z OGRANICHENNOI OTVETSTVENNOSTYU X")[0][1] == ()
+
+
 def test_patronymics_and_common_words_weigh_less() -> None:
     from scrutiny.match.features import commonness
 

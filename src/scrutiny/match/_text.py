@@ -19,6 +19,7 @@ from scrutiny.text.korean import syllables as _korean_syllables
 from scrutiny.text.normalize import detect_script, tokenize_name
 from scrutiny.text.orgforms import (
     legal_phrase_words,
+    legal_phrases,
     one_word_forms,
     split_legal_forms,
     token_weight_class,
@@ -142,6 +143,50 @@ def split_legal(
         if phrased != fixed and len(core2) < len(core):
             core, legal = core2, legal2
     return tuple(core), tuple(front + list(legal))
+
+
+@lru_cache(maxsize=200_000)
+def phrase_typos(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """`tokens` with a multi-word legal form of our table at the head or the tail written as
+    the table does, where the name writes one of its words of 4+ letters one edit away and
+    the rest as written (OPE JOINT STOCK COMPANY, OBSHCESTVO S OGRANICHENNOI
+    OTVETSTVENNOSTYU).
+
+    Word by word (`_phrase_spelling`), OBSHCESTVO is one edit from two spellings of the
+    table, and the first in order, OBSCESTVO, belongs to the other transliteration's phrase;
+    here the phrase decides. One word only: list names write these forms in spellings of
+    their own (OBSHESTVO S OGRANICHENNOJ, three words from the table's nearest). A name read
+    so is read as written too (`forms.name_forms`): a list's own spelling one edit from the
+    table, with a customer's typo on top, is two edits from it (OBSCHESTVO, OBSCHETVO).
+    """
+    by_letters = _phrases_by_letters()
+    for n in (4, 3, 2):
+        if len(tokens) <= n:
+            continue
+        for start in (0, len(tokens) - n):
+            part = tokens[start : start + n]
+            for phrase in by_letters.get("".join(t[0] for t in part), ()):
+                if part != phrase and _near_phrase(part, phrase):
+                    return tokens[:start] + phrase + tokens[start + n :]
+    return tokens
+
+
+def _near_phrase(part: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """One word of 4+ letters one edit from the phrase's, the others as written."""
+    different = [(a, b) for a, b in zip(part, phrase, strict=True) if a != b]
+    if len(different) != 1:
+        return False
+    a, b = different[0]
+    return len(b) >= _MISSPELT_PHRASE_MIN and OSA.distance(a, b, score_cutoff=1) == 1
+
+
+@cache
+def _phrases_by_letters() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Multi-word legal forms of our table (text.orgforms) by their words' first letters."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in legal_phrases():
+        found.setdefault("".join(w[0] for w in phrase), []).append(phrase)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 _ORG_TYPE_MIN = 5  # one-word forms shorter than this (sa, as, ag) are also name parts (Sa Hyon)

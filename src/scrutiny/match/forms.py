@@ -71,20 +71,27 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
         is_reading = read and reading != tokens
         reading = reading[:MAX_TOKENS]
         source = text if reading == tokens else " ".join(reading)
-        legal: tuple[str, ...]
+        splits: list[tuple[tuple[str, ...], tuple[str, ...]]]
         if person:
-            core, legal = reading, ()
+            splits = [(reading, ())]
         else:
-            core, legal = _text.split_legal(reading, _text.org_type_spans(source))
-        if not core:  # a name made only of legal-form words is still a name on the list
-            core, legal = legal, ()
+            splits = [_text.split_legal(reading, _text.org_type_spans(source))]
+            # A multi-word legal form with a word one edit off, read as the form too.
+            fixed = _text.phrase_typos(reading)
+            if fixed != reading:
+                fixed_spans = _text.org_type_spans(" ".join(fixed))
+                splits.insert(0, _text.split_legal(fixed, fixed_spans))
         # A Mandarin or Japanese reading of characters is no Korean romanisation: read as one,
         # 李波 (Li Bo) was the Korean name P'U LI. The Sino-Korean reading speaks for the
         # characters as a Korean name.
         mandarin = is_reading and script != "Hang" and reading not in sino
         keys = (None,) if mandarin else _text.korean_keys(reading)
-        for korean in keys:  # one form per reading of a joined name
-            if (core, legal, korean) not in seen:  # the first of equal forms keeps its flags
+        for core, legal in splits:
+            if not core:  # a name made only of legal-form words is still a name on the list
+                core, legal = legal, ()
+            for korean in keys:  # one form per reading of a joined name
+                if (core, legal, korean) in seen:  # the first of equal forms keeps its flags
+                    continue
                 seen.add((core, legal, korean))
                 forms.append(
                     Form(

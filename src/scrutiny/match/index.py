@@ -40,7 +40,7 @@ from scrutiny.model import Entity, EntityType, NameKind
 # flag readings of Arabic script (Form.arabic); 9: a title after the comma is dropped as at
 # the front ("TAYSIR, Hajji" is taysir, as "Hajji TAYSIR" is); 10: a four-letter legal form
 # with two letters swapped is the form (OJCS KEREMET BANK).
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

@@ -83,15 +83,16 @@ def one_word_forms(weight_class: WeightClass | None = None) -> tuple[str, ...]:
     )
 
 
+def legal_phrases() -> tuple[tuple[str, ...], ...]:
+    """Every multi-word legal form of the table, as its words (in the table's order)."""
+    return tuple(
+        key for key, (_, cls) in _forms().phrases.items() if len(key) > 1 and cls == "legal_form"
+    )
+
+
 def legal_phrase_words() -> frozenset[str]:
     """Every alphabetic word of a multi-word legal form (joint, stock, liability, anonima ...)."""
-    return frozenset(
-        word
-        for key, (_, cls) in _forms().phrases.items()
-        if len(key) > 1 and cls == "legal_form"
-        for word in key
-        if word.isalpha()
-    )
+    return frozenset(word for key in legal_phrases() for word in key if word.isalpha())
 
 
 def canonical_form(token: str) -> str | None:
