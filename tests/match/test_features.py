@@ -236,6 +236,24 @@ def test_misspelt_legal_forms_are_still_legal_forms() -> None:
     assert forms_of("AKTSIONERNOE OBSHCEHSTVO ZAVOD SELMASH")[0].legal == ("ao",)
 
 
+def test_a_short_word_one_letter_off_in_a_longer_company_name_is_near_exact() -> None:
+    from scrutiny.match.features import typo_short_word
+
+    assert typo_short_word("ibdx", "ibex") and typo_short_word("nio", "nioc")
+    assert typo_short_word("aemp", "amp")  # either way round
+    assert not typo_short_word("uro", "euro")  # the first letter is how people know a word
+    assert not typo_short_word("son", "song")  # two syllables are two names
+    assert not typo_short_word("abc", "abcde")
+
+    def sims(query: str, listed: str) -> list[float]:
+        q, c = name_forms(query)[0], name_forms(listed)[0]
+        return sorted(s for _, _, s, _ in align(q, c, _idf, False, typed=True).pairs)
+
+    # In a company's name with other parts, NIO is NIOC; alone it is a word of its own.
+    assert sims("NIO MARITIME", "NIOC MARITIME") == [0.9, 1.0]
+    assert max(sims("NIO", "NIOC")) < 0.9
+
+
 def test_a_legal_phrase_one_word_off_is_read_as_the_phrase_and_as_written() -> None:
     from scrutiny.match.forms import name_forms as forms_of
 

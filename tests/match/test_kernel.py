@@ -50,6 +50,8 @@ HARD_QUERIES = [
     "NATIONAL LIBERATION ADMY",  # four-letter words one letter apart in longer names
     "IBDX SHIPPING INC",  # (features.typo_short_word) ...
     "KUM SANG 3",  # ... but not syllables
+    "NIO PTE LTD",  # a four-letter word with a letter left out (NIOC PTE LTD)
+    "BII MARITIME LIMITED",
     "لبانة مشوح",  # a reading of Arabic script meets Latin parts by skeleton (Form.arabic),
     "Lubana MOUCHAWEH",  # and a Latin query the list's Arabic-script names
     "X",

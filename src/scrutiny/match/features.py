@@ -172,20 +172,30 @@ def _same_skeleton(a: str, b: str) -> bool:
 
 def typo_short_word(a: str, b: str) -> bool:
     """Two four-letter words one substitution or adjacent transposition apart (IBEX / IBDX,
-    ARMY / ADMY, LTDA / LTAD), neither a Korean or Mandarin syllable (SONG / SANG are two
-    names). `align` counts them as near-exact only where both names have another part: alone,
-    two four-letter words one letter apart are two names (STEK / Stey, ELSA / ELSW), but in
-    "NATIONAL LIBERATION ADMY" the rest of the name says which word was meant, and a legal
-    form both names give counts as such a part (SATN LLC / STAN LLC, JSC LMOO / JSC LOMO).
-    (`kernel.score_gathered` computes the same test over the matrix.)
+    ARMY / ADMY, LTDA / LTAD), or a four-letter word and the same word with a letter left out
+    after its first (NIOC / NIO, ELEM / EEM), neither a Korean or Mandarin syllable (SONG /
+    SANG, SONG / SON are two names). `align` counts them as near-exact only where both names
+    have another part: alone, two short words one letter apart are two names (STEK / Stey,
+    ELSA / ELSW), but in "NATIONAL LIBERATION ADMY" the rest of the name says which word was
+    meant, and a legal form both names give counts as such a part (SATN LLC / STAN LLC, JSC
+    LMOO / JSC LOMO). (`kernel.score_gathered` computes the same test over the matrix.)
     """
     return (
-        len(a) == len(b) == _TYPO_WORD - 1
+        short_word_lengths(len(a), len(b), a[:1] == b[:1])
         and a.isalpha()
         and b.isalpha()
         and not _text.is_syllable(a)
         and not _text.is_syllable(b)
         and OSA.distance(a, b, score_cutoff=1) == 1
+    )
+
+
+def short_word_lengths(a: Any, b: Any, same_first: Any) -> Any:
+    """`typo_short_word`'s lengths: both four letters, or four and three with the same first
+    letter. Elementwise on arrays, as the kernel uses it."""
+    four = _TYPO_WORD - 1
+    return ((a == four) & (b == four)) | (
+        (np.minimum(a, b) == four - 1) & (np.maximum(a, b) == four) & same_first
     )
 
 

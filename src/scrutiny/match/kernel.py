@@ -41,12 +41,12 @@ from scrutiny.match.features import (
     _SKELETON_RAW,
     _STRONG_SIM,
     _TYPO_ALONE,
-    _TYPO_WORD,
     NAME_FEATURES,
     align,
     commonness,
     gender_form,
     part_weights_table,
+    short_word_lengths,
     skeleton_key,
     typo_lengths,
 )
@@ -416,7 +416,8 @@ def score_gathered(
         q_len = _word_lengths(query.tokens)[:, None]
         v_len = table.tok_word_len[cols][None, :]
         one_edit = edit & typo_lengths(q_len, v_len)
-        four_edit = edit & (q_len == _TYPO_WORD - 1) & (v_len == _TYPO_WORD - 1)
+        same_first = query.chars[:, :1] == table.tok_chars[cols][None, :, 0]
+        four_edit = edit & short_word_lengths(q_len, v_len, same_first)
         four_edit &= ~query.syl[:, None] & ~table.tok_syl[cols][None, :]
     else:
         one_edit = four_edit = _NO_EDITS
