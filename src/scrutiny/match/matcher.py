@@ -159,9 +159,7 @@ class Matcher:
         not reach `cutoff` even with every other fact agreeing are left out unscored.
         """
         index = self.index
-        forms = query_forms(query.name, query.schema) if query.name else ()
-        if forms and query.schema is not EntityType.PERSON:
-            forms = legal_typo_forms(forms, index.knows)
+        forms = self._query_forms(query)
         rows: list[int] = []
         names = _NO_NAMES
         bounds = [0]  # entity i's names are names[bounds[i]:bounds[i + 1]]
@@ -231,6 +229,14 @@ class Matcher:
                 probability = with_identifier(probability, ids.is_decisive(key))
             results.append((probability, row, (bounds[i], bounds[i + 1] - bounds[i]), extra, key))
         return results, scored
+
+    def _query_forms(self, query: CheckedQuery) -> tuple[Form, ...]:
+        """The forms of a query's name as screening reads them (`query_forms`, and a
+        mistyped legal form read as the form: `legal_typo_forms`)."""
+        forms = query_forms(query.name, query.schema) if query.name else ()
+        if forms and query.schema is not EntityType.PERSON:
+            forms = legal_typo_forms(forms, self.index.knows)
+        return forms
 
     def _cutoff_logit(self, cutoff: float) -> float:
         """`ScoreModel.cutoff_logit`, kept per cutoff: a batch asks for the same one."""
@@ -367,7 +373,7 @@ class Matcher:
             for n in self._entity_names[lo:hi]
             if exclude_name is None or self.index.name_text[n].casefold() != exclude_name
         ]
-        forms = query_forms(query.name, query.schema)
+        forms = self._query_forms(query)
         if not names or not forms:
             return None
         extra = entity_features(
@@ -382,7 +388,9 @@ class Matcher:
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
         """Entity rows the index retrieves for a query, best first (for calibration/eval)."""
-        forms = query_forms(query.name, query.schema)
+        forms = self._query_forms(query)
+        if not forms:
+            return []
         name_ids, _ = self.index.candidates(forms, limit, query.schema)
         return list(dict.fromkeys(int(self.index.name_entity[n]) for n in name_ids.tolist()))
 
