@@ -10,6 +10,7 @@ from scrutiny.match.features import (
     part_weights,
 )
 from scrutiny.match.forms import name_forms
+from scrutiny.match.query import Query
 
 
 def _idf(token: str) -> float:
@@ -448,3 +449,21 @@ def test_a_persons_name_has_no_legal_forms() -> None:
         ("yu", "liang"), ("pao", "yu", "liang"),
     }  # fmt: skip
     assert [f.core for f in query_forms("OOO Romashka", None)] == [("romashka",)]
+
+
+def test_a_shared_birthday_counts_only_where_the_names_agree() -> None:
+    """Петр Самсонов and Петр АКОПОВ, both born 1968-10-07 (a train-side clean customer that
+    alerted at 0.99 on the date alone): the date counts for Petr Akopov, not for him."""
+    from scrutiny.match.features import ENTITY_FEATURES, gate_dates
+    from scrutiny.screening.names import compare
+
+    born = "1968-10-07"
+    other = compare(Query("Petr Samsonov", birth_date=born), Query("Petr AKOPOV", birth_date=born))
+    same = compare(Query("Petr Akopov", birth_date=born), Query("Petr AKOPOV", birth_date=born))
+    assert "dob_exact" not in other.explanation["contributions"] and not other.match
+    assert same.explanation["contributions"]["dob_exact"] > 0 and same.match
+    # Only agreement is dropped; a conflict counts whatever the names.
+    conflict = [0.0] * len(ENTITY_FEATURES)
+    conflict[ENTITY_FEATURES.index("dob_conflict")] = 1.0
+    weak_names = [0.0] * len(NAME_FEATURES)
+    assert gate_dates(conflict, weak_names) == conflict

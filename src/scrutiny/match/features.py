@@ -9,7 +9,7 @@ rare parts count and "Trading", "Co", "Ltd" barely do.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -677,6 +677,22 @@ def _dob_far(query_dob: str | None, listed: tuple[tuple[str, str | None], ...]) 
         if start[:4].isdigit()
     ]
     return bool(gaps) and min(gaps) >= _FAR_YEARS
+
+
+# A date of birth agreeing counts only where the names agree on at least this share of
+# their weight both ways (min_coverage): a customer born on a designee's birthday with only
+# a first name in common is another person (Петр Самсонов, Петр АКОПОВ, both 1968-10-07).
+_DATE_NAME_MIN = 0.5
+_MIN_COVERAGE_AT = NAME_FEATURES.index("min_coverage")
+_DATE_AGREES = tuple(ENTITY_FEATURES.index(f) for f in ("dob_exact", "dob_partial", "dob_near"))
+
+
+def gate_dates(extra: list[float], name_values: Sequence[float]) -> list[float]:
+    """`entity_features` with the dates' agreement dropped when the names agree too little
+    (`_DATE_NAME_MIN`); conflicts count whatever the names."""
+    if name_values[_MIN_COVERAGE_AT] >= _DATE_NAME_MIN or not any(extra[i] for i in _DATE_AGREES):
+        return extra
+    return [0.0 if i in _DATE_AGREES else x for i, x in enumerate(extra)]
 
 
 def entity_features(

@@ -22,6 +22,7 @@ from scrutiny.match.features import (
     align_pairs,
     commonness,
     entity_features,
+    gate_dates,
     part_weights,
 )
 from scrutiny.match.forms import Form, legal_typo_forms, name_forms, query_forms
@@ -223,6 +224,11 @@ class Matcher:
                 extra = entity_features(
                     index.entities[row], query.birth_date, query.countries, query.gender, schema
                 )
+                if query.birth_date and scored is not None and bounds[i + 1] > bounds[i]:
+                    # The dates count as far as the entity's best name agrees (gate_dates).
+                    logits = scored.scores.name_logit[bounds[i] : bounds[i + 1]]
+                    best = bounds[i] + int(np.argmax(logits))
+                    extra = gate_dates(extra, scored.scores.best_values[best])
                 extra_logit = sum(w * x for w, x in zip(self._extra_w, extra, strict=True))
             probability = to_score(bias + logit + extra_logit) if logit > -math.inf else 0.0
             if key is not None:
@@ -384,7 +390,9 @@ class Matcher:
             str(query.schema) if query.schema else None,
         )
         best = self._pick(self._best_names(forms, names, query.schema), 0, len(names))
-        return best.name_values + extra if best.name_values is not None else None
+        if best.name_values is None:
+            return None
+        return best.name_values + gate_dates(extra, best.name_values)
 
     def candidate_rows(self, query: CheckedQuery, limit: int = CANDIDATE_NAMES) -> list[int]:
         """Entity rows the index retrieves for a query, best first (for calibration/eval)."""
@@ -467,7 +475,7 @@ def compare_with(
                 if logit > best[0]:
                     best = (logit, query_form, list_form, alignment)
     _, query_form, list_form, alignment = best
-    values = alignment.values + extra if alignment is not None else None
+    values = alignment.values + gate_dates(extra, alignment.values) if alignment else None
     probability = model.probability(values) if values is not None else 0.0
     a_keys = {k for v in checked.identifiers for k in ids.id_keys(None, v)}
     shared = sorted(a_keys & set(record.id_keys))
