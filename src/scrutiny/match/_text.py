@@ -160,7 +160,7 @@ def phrase_typos(tokens: tuple[str, ...]) -> tuple[str, ...]:
     table, with a customer's typo on top, is two edits from it (OBSCHESTVO, OBSCHETVO).
     """
     by_letters = _phrases_by_letters()
-    for n in (4, 3, 2):
+    for n in _phrase_lengths():  # longest first
         if len(tokens) <= n:
             continue
         for start in (0, len(tokens) - n):
@@ -178,6 +178,11 @@ def _near_phrase(part: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
         return False
     a, b = different[0]
     return len(b) >= _MISSPELT_PHRASE_MIN and OSA.distance(a, b, score_cutoff=1) == 1
+
+
+@cache
+def _phrase_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(phrase) for phrase in legal_phrases()}, reverse=True))
 
 
 @cache
