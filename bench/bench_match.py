@@ -9,7 +9,8 @@ list of the mirror (OFAC SDN + consolidated, UN, EU, UK).
 
 Measured:
 - index build time (`Matcher.from_entities` over every entity) and index load time
-  (`Matcher.load` of the saved index, what a restart costs);
+  (`Matcher.load` of the saved index: in a fresh process, what a restart costs, and in the
+  process that built it, whose word caches are warm);
 - single-query latency p50 / p99, process pinned to one core (os.sched_setaffinity), after a
   warm-up; scrutiny over `--queries` queries, the slower peers over `--peer-queries`;
 - batch throughput: names/s on one pinned core (`scrutiny.screening.records.screen_batch`, the
@@ -154,8 +155,10 @@ def batch_all_cores(matcher: Any, rows: list[dict[str, str]]) -> dict[str, float
 # --- memory in a fresh child ---------------------------------------------------------------
 
 
-def child_rss(system: str, index_dir: Path, queries: int = 50) -> float:
-    """Peak RSS (MB) of a fresh process loading what `system` needs and screening some queries."""
+def child_rss(system: str, index_dir: Path, queries: int = 50) -> tuple[float, float | None]:
+    """Peak RSS (MB) of a fresh process loading what `system` needs and screening some
+    queries, and for scrutiny the seconds its `Matcher.load` took there (a restart: no warm
+    caches, unlike a load in the process that has just built the index)."""
     out = subprocess.run(
         [
             sys.executable,
@@ -173,15 +176,19 @@ def child_rss(system: str, index_dir: Path, queries: int = 50) -> float:
         text=True,
         check=True,
     )
-    return float(out.stdout.strip().splitlines()[-1])
+    rss, load_s = out.stdout.strip().splitlines()[-1].split()
+    return float(rss), (float(load_s) if load_s != "-" else None)
 
 
 def rss_child(system: str, index_dir: Path, queries: int) -> None:
     qs = load_queries(queries)
+    load_s = "-"
     if system == "scrutiny":
         from scrutiny.match import Matcher
 
+        started = time.perf_counter()
         matcher = Matcher.load(index_dir)
+        load_s = f"{time.perf_counter() - started:.3f}"
         for q in qs:
             matcher.screen(_scrutiny_query(q))
     else:
@@ -200,7 +207,7 @@ def rss_child(system: str, index_dir: Path, queries: int) -> None:
             del entities
             for q in qs:
                 brute.screen(q["name"])
-    print(peak_rss_mb())
+    print(peak_rss_mb(), load_s)
 
 
 def peak_rss_mb() -> float:
@@ -337,9 +344,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
     if not args.skip_rss:
-        result["rss_mb"] = {
-            system: child_rss(system, index_dir) for system in ("scrutiny", "logic_v2", "rapidfuzz")
-        }
+        children = {s: child_rss(s, index_dir) for s in ("scrutiny", "logic_v2", "rapidfuzz")}
+        result["rss_mb"] = {system: rss for system, (rss, _) in children.items()}
+        result["scrutiny"]["index_load_fresh_process_s"] = children["scrutiny"][1]
     result["load_average_end"] = os.getloadavg()
     s, p, b = scrutiny_lat, peer_lat, brute_lat
     result["ratios"] = {
@@ -369,7 +376,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"| names/s, one core, the second {s['batch_unseen']['names'] - s['batch_unseen']['names'] // 2} of them alone | {s['batch_unseen']['second_half_names_per_s_one_core']:.0f} | – | – |",
         f"| names/s, all {s['batch_all_cores']['workers']} cores (with the fork) | {s['batch_all_cores']['names_per_s']:.0f} ({s['batch_all_cores']['names_per_s_with_fork']:.0f}) | – | – |",
         f"| index build | {s['index_build_s']:.2f} s | {p['index_build_s']:.2f} s | – |",
-        f"| index load (restart) | {s['index_load_s']:.2f} s | – | – |",
+        f"| index load, restart in a fresh process | {_seconds(s.get('index_load_fresh_process_s'))} | – | – |",
+        f"| index load in the building process (word caches warm) | {s['index_load_s']:.2f} s | – | – |",
         f"| peak RSS, fresh process | {rss.get('scrutiny', float('nan')):.0f} MB | {rss.get('logic_v2', float('nan')):.0f} MB | {rss.get('rapidfuzz', float('nan')):.0f} MB |",
         f"| per name pair | – | {p['pair_us']:.0f} µs | – |",
         f"| queries timed | {s['latency']['n']} | {p['latency']['n']} | {b['latency']['n']} |",
@@ -377,6 +385,10 @@ def markdown(r: dict[str, Any]) -> str:
         "Ratios: " + ", ".join(f"{k} = {v:.1f}×" for k, v in r["ratios"].items()),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} s"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -403,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         index_dir = Path(tempfile.mkdtemp(prefix="scrutiny-bench-"))
         Matcher.from_entities(load_all_entities()).save(index_dir)
-        rss = {s: child_rss(s, index_dir) for s in ("scrutiny", "logic_v2", "rapidfuzz")}
+        rss = {s: child_rss(s, index_dir)[0] for s in ("scrutiny", "logic_v2", "rapidfuzz")}
         print(json.dumps({"date": date.today().isoformat(), "rss_mb": rss}))
         return 0
     result = run(args)
