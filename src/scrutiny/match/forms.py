@@ -106,16 +106,19 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
     return tuple(forms)
 
 
-def query_forms(text: str, schema: EntityType | None) -> tuple[Form, ...]:
+def query_forms(
+    text: str, schema: EntityType | None, known: Callable[[str], bool] | None = None
+) -> tuple[Form, ...]:
     """The forms of a query's name, read as its type says: a person's name has no legal
     forms; a name of unknown type that holds a word both a legal form and a person's name part
-    (`_BOTH`) is read both ways."""
+    (`_BOTH`) is read both ways. Given the lists' words (`known`), a company's mistyped legal
+    form is read as the form too (`legal_typo_forms`), as screening and `compare` read it."""
     if schema is EntityType.PERSON:
         return name_forms(text, person=True)
     forms = name_forms(text)
     if schema is None and any(word in _BOTH for form in forms for word in form.legal):
         forms = tuple(dict.fromkeys(forms + name_forms(text, person=True)))
-    return forms
+    return forms if known is None else legal_typo_forms(forms, known)
 
 
 def legal_typo_forms(forms: tuple[Form, ...], known: Callable[[str], bool]) -> tuple[Form, ...]:

@@ -25,7 +25,7 @@ from scrutiny.match.features import (
     gate_dates,
     part_weights,
 )
-from scrutiny.match.forms import Form, legal_typo_forms, name_forms, query_forms
+from scrutiny.match.forms import Form, name_forms, query_forms
 from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
 from scrutiny.match.score import ScoreModel, default_model, with_identifier
@@ -224,11 +224,11 @@ class Matcher:
                 extra = entity_features(
                     index.entities[row], query.birth_date, query.countries, query.gender, schema
                 )
-                if query.birth_date and scored is not None and bounds[i + 1] > bounds[i]:
+                if query.birth_date:
                     # The dates count as far as the entity's best name agrees (gate_dates).
-                    logits = scored.scores.name_logit[bounds[i] : bounds[i + 1]]
-                    best = bounds[i] + int(np.argmax(logits))
-                    extra = gate_dates(extra, scored.scores.best_values[best])
+                    best = self._pick(scored, bounds[i], bounds[i + 1] - bounds[i])
+                    if best.name_values is not None:
+                        extra = gate_dates(extra, best.name_values)
                 extra_logit = sum(w * x for w, x in zip(self._extra_w, extra, strict=True))
             probability = to_score(bias + logit + extra_logit) if logit > -math.inf else 0.0
             if key is not None:
@@ -239,10 +239,7 @@ class Matcher:
     def _query_forms(self, query: CheckedQuery) -> tuple[Form, ...]:
         """The forms of a query's name as screening reads them (`query_forms`, and a
         mistyped legal form read as the form: `legal_typo_forms`)."""
-        forms = query_forms(query.name, query.schema) if query.name else ()
-        if forms and query.schema is not EntityType.PERSON:
-            forms = legal_typo_forms(forms, self.index.knows)
-        return forms
+        return query_forms(query.name, query.schema, self.index.knows) if query.name else ()
 
     def _cutoff_logit(self, cutoff: float) -> float:
         """`ScoreModel.cutoff_logit`, kept per cutoff: a batch asks for the same one."""
@@ -459,12 +456,11 @@ def compare_with(
         record, checked.birth_date, checked.countries, checked.gender, query_schema
     )
     person = record.schema == "Person"
-    forms = query_forms(checked.name, checked.schema) if checked.name else ()
-    if forms and checked.schema is not EntityType.PERSON:
-        if known is None:
-            words = {t for text in names for f in name_forms(text, person) for t in f.tokens}
-            known = words.__contains__
-        forms = legal_typo_forms(forms, known)
+    if known is None:
+        known = {
+            t for text in names for f in name_forms(text, person) for t in f.tokens
+        }.__contains__
+    forms = query_forms(checked.name, checked.schema, known) if checked.name else ()
     typed, vessel = _typing(checked.schema)
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
