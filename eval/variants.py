@@ -88,13 +88,102 @@ def keyboard_typo(name: str, rng: random.Random) -> str | None:
     return result if result != name else None
 
 
+# Words that are no name on their own. A customer who leaves out a middle name keeps a title
+# before the names ("Mullah Khairullah Khairkhwah" is not "Mullah Khairkhwah") and a particle
+# with the name it belongs to ("Saleh AL QARAWI" is not "Saleh AL")...
+_TITLES = frozenset(
+    [
+        "mullah",
+        "maulavi",
+        "mawlawi",
+        "maulana",
+        "haji",
+        "hajji",
+        "sheikh",
+        "shaikh",
+        "sheik",
+        "qari",
+        "mufti",
+        "imam",
+        "dr",
+        "mr",
+        "mrs",
+    ]
+)
+_PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ul",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "an",
+        "ash",
+        "abu",
+        "abou",
+        "bou",
+        "abd",
+        "abdul",
+        "abdel",
+        "bin",
+        "ben",
+        "ibn",
+        "bint",
+        "ould",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "del",
+        "dos",
+        "das",
+    ]
+)
+# ... and with the name before them (Hayat Ullah, Salah Uddin).
+_SUFFIXES = frozenset(["ullah", "allah", "uddin", "ud-din", "din", "deen"])
+
+
 def drop_middle_name(name: str, rng: random.Random) -> str | None:
-    """'John Fitzgerald Kennedy' -> 'John Kennedy' (persons with three or more tokens)."""
+    """'John Fitzgerald Kennedy' -> 'John Kennedy' (persons with three or more tokens).
+
+    A middle name is a given name after the first: in "FAMILY, Given Middle" the family name
+    before the comma stays whole ("ALI, Yassin Mohamed" -> "ALI, Yassin"; "MIKLASHEVICH, Petr
+    Petrovich" -> "MIKLASHEVICH, Petr"). Titles and particles are no middle names, and the
+    word after a particle is none either. None when the name has no middle name.
+    """
     tokens = _tokens(name)
     if len(tokens) < 3:
         return None
-    index = rng.randrange(1, len(tokens) - 1)
-    return " ".join(tokens[:index] + tokens[index + 1 :])
+    # One draw over the same range as ever, whatever the name: every later variant of the
+    # set comes from the same random stream as before.
+    pick = rng.randrange(1, len(tokens) - 1) - 1
+    family, comma, given = name.partition(",")
+    words = _tokens(given) if comma else tokens
+    last = len(words) if comma else len(words) - 1  # without a comma the last word is family
+    first = 0
+    while first < len(words) and words[first].lower().strip(".") in _TITLES:
+        first += 1
+    middle = [
+        i
+        for i in range(first + 1, last)
+        if words[i].lower() not in _PARTICLES
+        and words[i - 1].lower().rstrip("-") not in _PARTICLES
+        and words[i].lower() not in _SUFFIXES
+        and (i + 1 >= len(words) or words[i + 1].lower() not in _SUFFIXES)
+    ]
+    if not middle:
+        return None
+    drop = middle[pick % len(middle)]
+    kept = " ".join(words[:drop] + words[drop + 1 :])
+    return f"{family.strip()}, {kept}" if comma else kept
 
 
 def reorder(name: str, rng: random.Random) -> str | None:
@@ -131,14 +220,21 @@ def korean_romanization(name: str, rng: random.Random) -> str | None:
             changed.append(_match_case(token, choice))
         else:
             changed.append(token)
-    family, given = changed[0], changed[1:]
+    # The family name comes first (KIM Jong Un, "KIM, Jong Un"), or last where it alone is
+    # written in capitals (Rak Kyom KIM, the UK's order): the given name is the rest.
+    at = 0
+    if "," not in name:
+        caps = [i for i, t in enumerate(tokens) if t.isupper() and len(t) > 1]
+        if len(caps) == 1 and caps[0] == len(tokens) - 1:
+            at = caps[0]
+    family, given = changed[at], changed[:at] + changed[at + 1 :]
     style = rng.choice(("apart", "hyphen", "joined"))
     if len(given) >= 2 and style != "apart":
         glue = "-" if style == "hyphen" else ""
         head = given[0].capitalize() if not given[0].isupper() else given[0]
         tail = [g.lower() for g in given[1:]]
         given = [head + glue + glue.join(tail)]
-    result = " ".join([family, *given])
+    result = " ".join([*given, family] if at else [family, *given])
     return result if result.lower() != name.lower() else None
 
 

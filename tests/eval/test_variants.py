@@ -46,3 +46,30 @@ def test_script_detection() -> None:
     assert variants.script_of("山田 たろう") == "Jpan"
     assert variants.script_of("Иван") == "Cyrl"
     assert variants.script_pair("김정은", "Kim Jong Un") == "Hang-Latn"
+
+
+def test_drop_middle_keeps_family_titles_and_particles() -> None:
+    rng = random.Random(2)
+    for _ in range(10):
+        assert variants.drop_middle_name("ALI, Yassin Mohamed", rng) == "ALI, Yassin"
+        assert variants.drop_middle_name("MIKLASHEVICH, Petr Petrovich", rng) == (
+            "MIKLASHEVICH, Petr"
+        )
+        assert variants.drop_middle_name("Abdullah Khalil HUSSEIN", rng) == "Abdullah HUSSEIN"
+        # Nothing to leave out: a title, a particle, the word after one, a family name.
+        assert variants.drop_middle_name("Mullah Khairullah Khairkhwah", rng) is None
+        assert variants.drop_middle_name("AL QARAWI, Saleh", rng) is None
+        assert variants.drop_middle_name("Saleh AL QARAWI", rng) is None
+        assert variants.drop_middle_name("Abu Bakr AL BAGHDADI", rng) is None
+    outs = {variants.drop_middle_name("Yasin Ali Baynah Warsame", rng) for _ in range(20)}
+    assert outs == {"Yasin Baynah Warsame", "Yasin Ali Warsame"}
+
+
+def test_korean_romanization_finds_a_family_name_written_last() -> None:
+    rng = random.Random(5)
+    for _ in range(20):
+        out = variants.korean_romanization("Rak Kyom KIM", rng)
+        if out is None:
+            continue
+        assert out.split()[-1] in ("KIM", "GIM"), out
+        assert "kim" not in out.split()[0].lower() and "gim" not in out.split()[0].lower(), out
