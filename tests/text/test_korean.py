@@ -7,6 +7,7 @@ import pytest
 from scrutiny.text.korean import (
     korean_key,
     korean_keys,
+    korean_name_key,
     korean_name_keys,
     korean_token_key,
     korean_variants,
@@ -117,3 +118,10 @@ def test_joined_names_have_a_key_per_reading_of_a_final_n_or_l() -> None:
     assert key("JON Jin Yong") in korean_name_keys(tokenize_name("JON Jinyeong"))
     assert key("CHOE Chan Il") in korean_name_keys(tokenize_name("CHOI Chanil"))
     assert key("Kim Jong Un") in korean_name_keys(tokenize_name("Gim Jeongeun"))
+
+
+def test_a_doubled_consonant_is_read_at_either_side_of_the_boundary() -> None:
+    # Rak Kyom KIM (a DPRK designee) written with his given name joined, Rakkyom GIM: the
+    # segmenter reads ra-kkyom, the name written apart says rak-kyom.
+    assert korean_name_key(["rak", "kyom", "kim"]) in korean_name_keys(["rakkyom", "gim"])
+    assert korean_name_key(["ra", "kkyom"]) in korean_name_keys(["rakkyom"])

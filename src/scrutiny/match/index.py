@@ -39,8 +39,12 @@ from scrutiny.model import Entity, EntityType, NameKind
 # forms (aktsionernoe obshchestvo) are read as their own forms (PAO, OAO, not AO); 8: forms
 # flag readings of Arabic script (Form.arabic); 9: a title after the comma is dropped as at
 # the front ("TAYSIR, Hajji" is taysir, as "Hajji TAYSIR" is); 10: a four-letter legal form
-# with two letters swapped is the form (OJCS KEREMET BANK).
-FORMAT_VERSION = 13
+# with two letters swapped is the form (OJCS KEREMET BANK); 11: a three-syllable Hangul name
+# splits after its first syllable; 12: a number written on to a word of 3+ letters is a token
+# of its own (KANG2); 13: a multi-word legal form one word one edit off is read as the form
+# too; 14: a joined Korean name's doubled consonant is read at either side of the syllable
+# boundary (Rakkyom: rak-kyom and ra-kkyom).
+FORMAT_VERSION = 14
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

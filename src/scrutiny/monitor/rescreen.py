@@ -107,7 +107,7 @@ def _pending_deltas(store: Store) -> list[tuple[str, int | None, int]]:
     return pending
 
 
-_CACHE_FORMAT = b"13"  # bump when what keys_of computes changes
+_CACHE_FORMAT = b"14"  # bump when what keys_of computes changes
 RARE_IDF = 5.0  # list-wide rarity above "ali", "trading", "bank"; "kim", "petrov" are rarer
 COMMON_PART = 0.6  # weight of a common word found in the delta
 SOUND_ONLY = 0.5  # weight of a name part matching only by its phonetic code

@@ -25,6 +25,8 @@ from itertools import product
 _MAX_SYLLABLE = 8
 # Letters that no Korean romanisation uses: a token holding one is not Korean (fast reject).
 _NON_KOREAN = frozenset("fqvxz")
+# Consonants a joined name may double at a syllable boundary (Rakkyom: rak-kyom or ra-kkyom).
+_DOUBLED = "kpts"
 # Vowel classes that begin with a y-glide or are i: before them an initial ㄹ or ㄴ is silent in
 # the South (리 → 이, 룡 → 용, 녀 → 여), so Ri/Yi/Lee and Ryong/Yong are one class.
 _IOTA = frozenset({"i", "ya", "ye", "yo"})
@@ -183,7 +185,9 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
     A joined Korean given name hides where its syllables meet (Mangon: 만곤 or 망온; Jinyeong:
     진영 or 지녕; Chanil: 찬일 or 차닐); the segmenter picks one reading, and a name written
     apart says another. Only these consonants move: the other finals are rare in names, and
-    letting every consonant move gives Saddam Hussein al-Tikriti a second Korean key.
+    letting every consonant move gives Saddam Hussein al-Tikriti a second Korean key. A
+    consonant written twice where syllables meet belongs to either (Rakkyom: rak-kyom, 락겸,
+    or ra-kkyom).
     """
     inventory = _inventory()
     out: list[tuple[str, ...]] = []
@@ -197,6 +201,10 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
             pair = (left[:-1], left[-1] + right)
         elif left[-1] in "aeiouwy" and right[0] in "nl" and right[1:] and right[1] in "aeiouwy":
             pair = (left + right[0], right[1:])
+        elif left[-1] in _DOUBLED and right[:1] == left[-1]:
+            pair = (left[:-1], left[-1] + right)  # rak-kyom, also ra-kkyom
+        elif left[-1] in "aeiouwy" and right[:2] in (c + c for c in _DOUBLED):
+            pair = (left + right[0], right[1:])  # ra-kkyom, also rak-kyom
         else:
             continue
         if pair[0] in inventory and pair[1] in inventory:
