@@ -117,3 +117,26 @@ def test_status_and_diff_on_empty_store(env: Path) -> None:
     assert missing.exit_code == 1
     assert "list 'ofac_sdn' has no current version" in missing.output
     assert runner.invoke(app, ["entity", "ofac_sdn:1"]).exit_code == 1
+
+
+def test_screen_reuses_the_saved_index_and_rebuilds_a_damaged_one(
+    env: Path, small_mirror: Path
+) -> None:
+    from scrutiny.screening import names
+
+    assert runner.invoke(app, ["lists", "load", "--from", str(small_mirror)]).exit_code == 0
+    index_dir = env / "data" / "index"
+    names.set_default_matcher(None)
+    try:
+        first = runner.invoke(app, ["screen", "Ismail Haniya", "--json"])
+        assert first.exit_code == 0, first.output
+        assert "ofac_cons:9639" in first.output
+        assert (index_dir / "forms" / "stamp").exists()  # the form table saved with it
+        names.set_default_matcher(None)
+        (index_dir / "name_entity.npy").unlink()  # damaged: built again, not a crash
+        again = runner.invoke(app, ["screen", "Ismail Haniya", "--json"])
+        assert again.exit_code == 0, again.output
+        assert json.loads(again.output) == json.loads(first.output)
+        assert (index_dir / "name_entity.npy").exists()
+    finally:
+        names.set_default_matcher(None)

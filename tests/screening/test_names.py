@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import fields
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import scrutiny
-from scrutiny.match import Matcher, Query
+from scrutiny.match import Matcher, Query, kernel
+from scrutiny.match.index import NameIndex
 from scrutiny.screening import names
 
 pytestmark = pytest.mark.slow  # builds the SDN index once
@@ -31,6 +35,42 @@ def test_save_load_gives_identical_results(sdn_index: Path, tmp_path: Path) -> N
         assert [(h.entity_id, h.score, h.explanation) for h in first] == [
             (h.entity_id, h.score, h.explanation) for h in second
         ]
+
+
+def _table_fields(table: kernel.FormTable) -> dict[str, object]:
+    return {f.name: getattr(table, f.name) for f in fields(table) if f.name != "row_cache"}
+
+
+def test_the_saved_form_table_is_the_one_a_build_gives(sdn_index: Path) -> None:
+    index = NameIndex.load(sdn_index)
+    saved = kernel.FormTable.load(sdn_index / "forms", index.stamp)
+    assert saved is not None
+    built = kernel.FormTable.build(index.name_forms_raw, index.idf)
+    expected = _table_fields(built)
+    for name, value in _table_fields(saved).items():
+        if isinstance(value, np.ndarray):
+            assert value.dtype == expected[name].dtype, name  # type: ignore[union-attr]
+            np.testing.assert_array_equal(value, expected[name], err_msg=name)
+        else:
+            assert value == expected[name], name
+
+
+def test_a_form_table_from_another_save_or_damaged_is_built_again(
+    sdn_index: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "index"
+    shutil.copytree(sdn_index, folder)
+    index = NameIndex.load(folder)
+    assert kernel.FormTable.load(folder / "forms", index.stamp) is not None
+    # The index written again (a new stamp) without its table: the old table is not used.
+    index.save(folder)
+    assert kernel.FormTable.load(folder / "forms", NameIndex.load(folder).stamp) is None
+    matcher = Matcher.load(folder)  # builds the table
+    assert matcher.screen("Kim Jong Un")[0].entity_id == "ofac_sdn:20157"
+    matcher.save(folder)
+    (folder / "forms" / "arrays.npz").write_bytes(b"not an npz file")
+    assert kernel.FormTable.load(folder / "forms", NameIndex.load(folder).stamp) is None
+    assert Matcher.load(folder).screen("Kim Jong Un")[0].entity_id == "ofac_sdn:20157"
 
 
 def test_top_level_api_uses_the_default_matcher(sdn_loaded: Matcher) -> None:

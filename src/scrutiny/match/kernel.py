@@ -23,12 +23,15 @@ tests/match/test_kernel.py checks that both paths give the same values on real l
 from __future__ import annotations
 
 import threading
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 
 import numba
 import numpy as np
+import orjson
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -120,12 +123,7 @@ class FormTable:
         tok_array = np.fromiter(map(vocab_ids.__getitem__, parts), np.int32, len(parts))
         off_array = np.zeros(len(form_lines) + 1, np.int64)
         np.cumsum(counts, out=off_array[1:])
-        # Neighbouring parts of one form: every part but each form's last.
-        has_next = np.ones(len(parts), bool)
-        has_next[off_array[1:][counts > 0] - 1] = False
-        joined = [hash(parts[i] + parts[i + 1]) for i in np.flatnonzero(has_next).tolist()]
-        joined_off = np.zeros(len(form_lines) + 1, np.int64)
-        np.cumsum(np.maximum(counts - 1, 0), out=joined_off[1:])
+        joined_off, joined = _joined(vocab, tok_array, off_array)
         legal_words: dict[str, int] = {}
         legal_off = [0]
         legal_tok: list[int] = []
@@ -171,7 +169,7 @@ class FormTable:
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
             joined_off=joined_off,
-            joined=np.asarray(joined, np.int64),
+            joined=joined,
             vocab=vocab,
             vocab_ids=vocab_ids,
             vocab_array=np.asarray(vocab, dtype=object),
@@ -186,6 +184,47 @@ class FormTable:
             phon_ids=phon_ids,
             skel_ids=skel_ids,
             korean_ids=korean_ids,
+        )
+
+    # --- persistence: a restart reads the table instead of building it (1.1 s) -----------
+
+    def save(self, folder: Path, stamp: str) -> None:
+        """Write the table beside the index it was built from (`NameIndex.stamp`)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        done = folder / "stamp"
+        done.unlink(missing_ok=True)  # written last: a half-written table is never read
+        np.savez(folder / "arrays.npz", **{name: getattr(self, name) for name in _SAVED_ARRAYS})
+        words = {name: list(getattr(self, name)) for name in _SAVED_WORDS}
+        words["form_lines"] = self.form_lines
+        (folder / "words.json").write_bytes(orjson.dumps(words))
+        done.write_text(stamp, encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, stamp: str) -> FormTable | None:
+        """The table `save` wrote with the index of this stamp; None if there is none."""
+        try:
+            if not stamp or (folder / "stamp").read_text(encoding="utf-8") != stamp:
+                return None
+            words = orjson.loads((folder / "words.json").read_bytes())
+            with np.load(folder / "arrays.npz") as saved:
+                arrays = {name: saved[name] for name in _SAVED_ARRAYS}
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return None  # unreadable: the caller builds the table instead
+        vocab = words["vocab"]
+        # Python's string hash is per process: neighbour hashes are computed again.
+        joined_off, joined = _joined(vocab, arrays["tok"], arrays["off"])
+        return cls(
+            form_lines=words["form_lines"],
+            legal_words={w: i for i, w in enumerate(words["legal_words"])},
+            joined_off=joined_off,
+            joined=joined,
+            vocab=vocab,
+            vocab_ids={t: i for i, t in enumerate(vocab)},
+            vocab_array=np.asarray(vocab, dtype=object),
+            phon_ids={w: i for i, w in enumerate(words["phon_ids"])},
+            skel_ids={w: i for i, w in enumerate(words["skel_ids"])},
+            korean_ids={w: i for i, w in enumerate(words["korean_ids"])},
+            **arrays,
         )
 
     def row_of(self, token: str) -> tuple[float, ...]:
@@ -602,6 +641,31 @@ def _gather(
     for t in cols:
         tok_mark[t] = -1
     return form_ids, position_col, cols, c_off, c_col, c_w
+
+
+# What `FormTable.save` writes: these arrays, and the word tables (in id order).
+_SAVED_ARRAYS = (
+    "name_off", "name_forms", "off", "tok", "weight", "korean", "sino", "reading", "arabic",
+    "legal_off", "legal_tok", "tok_len", "tok_word_len", "tok_digit", "tok_phon", "tok_syl",
+    "tok_chars", "tok_gender", "tok_skel",
+)  # fmt: skip
+_SAVED_WORDS = ("vocab", "legal_words", "phon_ids", "skel_ids", "korean_ids")
+
+
+def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(FormTable.joined_off, FormTable.joined): hash() of each form's neighbouring parts
+    written together."""
+    counts = np.diff(off)
+    has_next = np.ones(len(tok), bool)  # every part but each form's last
+    has_next[off[1:][counts > 0] - 1] = False
+    at = np.flatnonzero(has_next)
+    left, right = tok[at].tolist(), tok[at + 1].tolist()
+    joined = np.fromiter(
+        (hash(vocab[a] + vocab[b]) for a, b in zip(left, right, strict=True)), np.int64, len(at)
+    )
+    joined_off = np.zeros(len(off), np.int64)
+    np.cumsum(np.maximum(counts - 1, 0), out=joined_off[1:])
+    return joined_off, joined
 
 
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:

@@ -74,7 +74,12 @@ class _Scored:
 class Matcher:
     """Screens names against an index of list entities."""
 
-    def __init__(self, index: NameIndex, model: ScoreModel | None = None) -> None:
+    def __init__(
+        self,
+        index: NameIndex,
+        model: ScoreModel | None = None,
+        forms: kernel.FormTable | None = None,
+    ) -> None:
         self.index = index
         self.model = model or default_model()
         order = np.argsort(index.name_entity, kind="stable")
@@ -93,7 +98,7 @@ class Matcher:
         self._name_w_plain = np.asarray(
             [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
         )
-        self.forms = kernel.FormTable.build(index.name_forms_raw, index.idf)
+        self.forms = forms or kernel.FormTable.build(index.name_forms_raw, index.idf)
         commonness("")  # loads the word table now rather than inside the first query
         # The index is millions of long-lived objects; left in the collector's generations,
         # every full collection re-scans them while queries run. Freezing moves
@@ -119,12 +124,14 @@ class Matcher:
 
     @classmethod
     def load(cls, index_dir: Path | str, model: ScoreModel | None = None) -> Matcher:
-        """Open an index written by `save`."""
-        return cls(NameIndex.load(Path(index_dir)), model)
+        """Open an index written by `save` (and its form table, when saved with it)."""
+        index = NameIndex.load(Path(index_dir))
+        return cls(index, model, kernel.FormTable.load(Path(index_dir) / "forms", index.stamp))
 
     def save(self, index_dir: Path | str) -> None:
-        """Persist the index so the next start does not rebuild it."""
+        """Persist the index and its form table so the next start builds neither."""
         self.index.save(Path(index_dir))
+        self.forms.save(Path(index_dir) / "forms", self.index.stamp)
 
     @property
     def threshold(self) -> float:

@@ -9,8 +9,11 @@ from the store's current list versions, and otherwise rebuilds it from
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
+
+import orjson
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.match.index import NameIndex
@@ -19,6 +22,8 @@ from scrutiny.match.query import Comparison, Hit, Query
 from scrutiny.match.score import default_model, shipped_idf
 from scrutiny.model import Entity
 from scrutiny.settings import load_settings
+
+log = logging.getLogger(__name__)
 
 
 class NoListsLoadedError(ScrutinyError):
@@ -49,14 +54,19 @@ def matcher_from_store(index_dir: Path | None = None) -> Matcher:
     if not fingerprint:
         raise NoListsLoadedError()
     if NameIndex.stored_fingerprint(index_dir) == fingerprint:
-        return Matcher.load(index_dir)
+        try:
+            return Matcher.load(index_dir)
+        except (OSError, ValueError, KeyError, orjson.JSONDecodeError) as error:
+            # A damaged index is only a slower start: it is built again from the store.
+            log.warning("index at %s unreadable (%s); building it again", index_dir, error)
     with connect() as store:
         index = NameIndex.build(store.iter_current_entities())
     index.fingerprint = fingerprint
     if not index.entities:
         raise NoListsLoadedError()
-    index.save(index_dir)
-    return Matcher(index)
+    matcher = Matcher(index)
+    matcher.save(index_dir)
+    return matcher
 
 
 def default_matcher() -> Matcher:
