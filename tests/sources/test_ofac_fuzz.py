@@ -144,6 +144,20 @@ def test_xml_fuzz(
         list(read_ofac_xml(path).entities)
 
 
+def test_a_tag_name_lxml_cannot_name_is_no_crash(
+    tmp_path: Path, xml_entries: tuple[bytes, list[bytes]]
+) -> None:
+    # Found by test_xml_fuzz: a byte inserted before a tag (<:publshInformation>) made
+    # etree.QName raise ValueError out of the reader.
+    head, entries = xml_entries
+    assert b"<publshInformation>" in head
+    body = head.replace(b"<publshInformation>", b"<:publshInformation>", 1)
+    path = tmp_path / "sdn.xml"
+    path.write_bytes(body + entries[0] + b"</sdnList>\n")
+    with contextlib.suppress(OfacParseError):
+        list(read_ofac_xml(path).entities)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_remarks_parser_never_raises(text: str) -> None:

@@ -53,7 +53,12 @@ _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's tag without its namespace ("{ns}name" or "prefix:name"); "" for
+    comments and processing instructions. Read from the string: etree.QName raises on a tag
+    a damaged file may carry (":publshInformation"), which is then an unknown element."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def _children(elem: etree._Element, name: str) -> list[etree._Element]:
