@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrutiny.match import features
 from scrutiny.match.features import (
     FEATURES,
     NAME_FEATURES,
@@ -467,3 +468,20 @@ def test_a_shared_birthday_counts_only_where_the_names_agree() -> None:
     conflict[ENTITY_FEATURES.index("dob_conflict")] = 1.0
     weak_names = [0.0] * len(NAME_FEATURES)
     assert gate_dates(conflict, weak_names) == conflict
+
+
+def test_a_patronymic_does_not_pair_with_a_name_that_is_none() -> None:
+    # Father and son, both designated: SECHIN, Igor Ivanovich and SECHIN, Ivan Igorevich.
+    assert features.patronymic_apart("ivan", "ivanovich")
+    assert features.patronymic_apart("vasilii", "vasilievich")
+    assert features.patronymic_apart("lukashev", "lukashevich")
+    # Patronymics as other languages write them are patronymics too ...
+    for written in ("mussajevic", "nikolajevits", "wladimirwitsch", "uladzimirauna"):
+        assert features.looks_patronymic(written), written
+        assert not features.patronymic_apart(written, "ivanovich")
+    # ... and a mistyped patronymic still pairs with itself.
+    assert not features.patronymic_apart("vasilievih", "vasilievich")
+    assert not features.patronymic_apart("ivan", "ivanov")
+    # In an alignment: the son's given name meets the father's, not the father's patronymic.
+    son = _values("SECHIN Ivan Igorevich", "SECHIN Igor Ivanovich")
+    assert son["query_coverage"] < _values("SECHIN Igor", "SECHIN Igor Ivanovich")["query_coverage"]

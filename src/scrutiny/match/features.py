@@ -85,8 +85,19 @@ _PATRONYMIC_FACTOR = 0.3
 _PATRONYMIC_ENDINGS = (
     "ovich", "evich", "ovych", "evych", "ovitj", "evitj", "ovitch", "evitch",
     "ovna", "evna", "ivna", "ichna", "ovitsj", "evitsj",
-    # Belarusian (Viktaravich, Viktaravitj, Ramualdavych):
-    "avich", "avych", "avitj", "avitsj",
+    # Belarusian (Viktaravich, Viktaravitj, Ramualdavych, Uladzimirauna, Siarhieeuna):
+    "avich", "avych", "avitj", "avitsj", "avna", "auna", "ouna", "euna",
+    # as other languages write them, folded: Leonidovytj (Swedish), Mykolayvych (Ukrainian):
+    "ovytj", "evytj", "ivych", "yvych", "owna", "ewna",
+)  # fmt: skip
+
+
+# Endings that are patronymics as other languages write them (Mussajevič, Nikolajevitš,
+# Wladimirwitsch, Nikołajewicz) and surnames as often (Milošević, Sienkiewicz): a surname
+# weighs fully, so these count only where a patronymic may not pair with another name
+# (`patronymic_apart`).
+_PATRONYMIC_LIKE = (
+    *_PATRONYMIC_ENDINGS, "ovic", "evic", "avic", "ovits", "evits", "witsch", "owicz", "ewicz",
 )  # fmt: skip
 
 
@@ -281,6 +292,20 @@ def _is_patronymic(token: str) -> bool:
     return len(token) >= 6 and token.endswith(_PATRONYMIC_ENDINGS)
 
 
+def looks_patronymic(token: str) -> bool:
+    """`_is_patronymic`, or a word ending as a patronymic in another language's spelling."""
+    return _is_patronymic(token) or (len(token) >= 6 and token.endswith(_PATRONYMIC_LIKE))
+
+
+def patronymic_apart(a: str, b: str) -> bool:
+    """A patronymic and a name part that is none, more than two edits apart: Vasiliy is not
+    Vasilievich (the son of a Vasiliy), nor Lukashev Lukashevich, however alike they look to
+    Jaro-Winkler. A patronymic mistyped (Vasilievih) is one edit from itself and still pairs.
+    Such parts are not paired, in `align` and the kernel alike."""
+    apart = looks_patronymic(a) != looks_patronymic(b)
+    return apart and OSA.distance(a, b, score_cutoff=2) > 2
+
+
 @cache
 def _commonness_table() -> tuple[np.ndarray, np.ndarray]:
     """(sorted hashes of common words, their Zipf frequency) from data/match_commonness.tsv.
@@ -452,6 +477,10 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
         pairs = [(a, b, 1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
+        for i, row in enumerate(matrix):
+            for j in range(len(c)):
+                if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
+                    row[j] = 0.0
         if arabic:
             for i, row in enumerate(matrix):
                 for j in range(len(c)):

@@ -48,6 +48,7 @@ from scrutiny.match.features import (
     align,
     commonness,
     gender_form,
+    looks_patronymic,
     part_weights_table,
     short_word_lengths,
     skeleton_key,
@@ -91,6 +92,7 @@ class FormTable:
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
     tok_skel: np.ndarray  # int32 features.skeleton_key id of Arabic forms' tokens, else -1
+    tok_patronymic: np.ndarray  # bool: features.looks_patronymic (patronymic_apart)
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
@@ -181,6 +183,7 @@ class FormTable:
             tok_chars=tok_chars,
             tok_gender=tok_gender,
             tok_skel=tok_skel,
+            tok_patronymic=np.fromiter(map(looks_patronymic, vocab), np.bool_, len(vocab)),
             phon_ids=phon_ids,
             skel_ids=skel_ids,
             korean_ids=korean_ids,
@@ -276,6 +279,7 @@ class QueryForms:
     chars: np.ndarray  # int32 (rows, 4): FormTable.tok_chars of each row
     gender: np.ndarray  # int64 features.gender_form per row
     common: np.ndarray  # float64 features.commonness of each row
+    patronymic: np.ndarray  # bool per row (FormTable.tok_patronymic)
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
@@ -344,6 +348,7 @@ def prepare_query(
         row=np.asarray(row, np.int64),
         weight=np.asarray(weight, np.float64),
         **_row_arrays(table, tokens),
+        patronymic=np.fromiter(map(looks_patronymic, tokens), np.bool_, len(tokens)),
         korean=np.asarray(korean, np.int64),
         has_korean=has_korean,
         sino=sino,
@@ -447,6 +452,11 @@ def score_gathered(
     raw = process.cdist(query.tokens, vocab, scorer=JaroWinkler.normalized_similarity).astype(
         np.float64
     )
+    # features.patronymic_apart: a patronymic and a part that is none do not pair.
+    apart = query.patronymic[:, None] != table.tok_patronymic[cols][None, :]
+    if apart.any():
+        far = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=2) > 2
+        raw[apart & far] = 0.0
     # features.typo_word and features.typo_short_word, word by word, for a typed
     # (organization / vessel) query only; their name tests (two parts, a shared legal form,
     # a company's only word) are `_features`'.
@@ -647,7 +657,7 @@ def _gather(
 _SAVED_ARRAYS = (
     "name_off", "name_forms", "off", "tok", "weight", "korean", "sino", "reading", "arabic",
     "legal_off", "legal_tok", "tok_len", "tok_word_len", "tok_digit", "tok_phon", "tok_syl",
-    "tok_chars", "tok_gender", "tok_skel",
+    "tok_chars", "tok_gender", "tok_skel", "tok_patronymic",
 )  # fmt: skip
 _SAVED_WORDS = ("vocab", "legal_words", "phon_ids", "skel_ids", "korean_ids")
 
