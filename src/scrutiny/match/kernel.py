@@ -189,7 +189,7 @@ class FormTable:
             korean_ids=korean_ids,
         )
 
-    # --- persistence: a restart reads the table instead of building it (1.1 s) -----------
+    # --- persistence: a restart reads the table instead of building it (docs/benchmarks.md)
 
     def save(self, folder: Path, stamp: str) -> None:
         """Write the table beside the index it was built from (`NameIndex.stamp`)."""

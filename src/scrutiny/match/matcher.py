@@ -98,7 +98,9 @@ class Matcher:
         self._name_w_plain = np.asarray(
             [0.0 if i == _WEAK_AT else w for i, w in enumerate(self._name_w)]
         )
-        self.forms = forms or kernel.FormTable.build(index.name_forms_raw, index.idf)
+        if forms is None:  # not saved with the index (or not readable): built from it
+            forms = kernel.FormTable.build(index.name_forms_raw, index.idf)
+        self.forms = forms
         commonness("")  # loads the word table now rather than inside the first query
         # The index is millions of long-lived objects; left in the collector's generations,
         # every full collection re-scans them while queries run. Freezing moves
