@@ -91,64 +91,17 @@ def keyboard_typo(name: str, rng: random.Random) -> str | None:
 # Words that are no name on their own. A customer who leaves out a middle name keeps a title
 # before the names ("Mullah Khairullah Khairkhwah" is not "Mullah Khairkhwah") and a particle
 # with the name it belongs to ("Saleh AL QARAWI" is not "Saleh AL")...
-_TITLES = frozenset(
-    [
-        "mullah",
-        "maulavi",
-        "mawlawi",
-        "maulana",
-        "haji",
-        "hajji",
-        "sheikh",
-        "shaikh",
-        "sheik",
-        "qari",
-        "mufti",
-        "imam",
-        "dr",
-        "mr",
-        "mrs",
-    ]
-)
-_PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "ul",
-        "ad",
-        "ar",
-        "as",
-        "at",
-        "an",
-        "ash",
-        "abu",
-        "abou",
-        "bou",
-        "abd",
-        "abdul",
-        "abdel",
-        "bin",
-        "ben",
-        "ibn",
-        "bint",
-        "ould",
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "du",
-        "la",
-        "le",
-        "del",
-        "dos",
-        "das",
-    ]
-)
+_TITLES = frozenset((
+    "mullah", "maulavi", "mawlawi", "maulana", "haji", "hajji", "sheikh", "shaikh", "sheik",
+    "qari", "mufti", "imam", "dr", "mr", "mrs",
+))  # fmt: skip
+_PARTICLES = frozenset((
+    "al", "el", "ul", "ad", "ar", "as", "at", "an", "ash", "abu", "abou", "bou", "abd", "abdul",
+    "abdel", "bin", "ben", "ibn", "bint", "ould", "van", "von", "der", "den", "de", "da", "di",
+    "du", "la", "le", "del", "dos", "das",
+))  # fmt: skip
 # ... and with the name before them (Hayat Ullah, Salah Uddin).
-_SUFFIXES = frozenset(["ullah", "allah", "uddin", "ud-din", "din", "deen"])
+_SUFFIXES = frozenset(("ullah", "allah", "uddin", "ud-din", "din", "deen"))
 
 
 def drop_middle_name(name: str, rng: random.Random) -> str | None:

@@ -477,10 +477,11 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
         pairs = [(a, b, 1.0) for a, b in zip(q, c, strict=False)]
     elif q and c:
         matrix = process.cdist(q, c, scorer=JaroWinkler.normalized_similarity).tolist()
-        for i, row in enumerate(matrix):
-            for j in range(len(c)):
-                if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
-                    row[j] = 0.0
+        if any(map(looks_patronymic, q + c)):
+            for i, row in enumerate(matrix):
+                for j in range(len(c)):
+                    if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
+                        row[j] = 0.0
         if arabic:
             for i, row in enumerate(matrix):
                 for j in range(len(c)):

@@ -233,9 +233,9 @@ class FormTable:
     def row_of(self, token: str) -> tuple[float, ...]:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
-        the table), syllable, gender form, then the code points `_short_typo` compares
-        (as `_token_arrays` gives the vocabulary's). Floats, so that one array call takes a query's rows; every
-        integer here is exact in a float."""
+        the table), syllable, gender form, patronymic (`tok_patronymic`), then the code
+        points `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so
+        that one array call takes a query's rows; every integer here is exact in a float."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
@@ -250,6 +250,7 @@ class FormTable:
                 self.phon_ids.get(code, -2) if code else -1,
                 _short_syllable(token),
                 gender_form(token),
+                looks_patronymic(token),
                 *chars,
                 *[0] * (_SHORT_PART + 1 - len(chars)),
             )
@@ -348,7 +349,6 @@ def prepare_query(
         row=np.asarray(row, np.int64),
         weight=np.asarray(weight, np.float64),
         **_row_arrays(table, tokens),
-        patronymic=np.fromiter(map(looks_patronymic, tokens), np.bool_, len(tokens)),
         korean=np.asarray(korean, np.int64),
         has_korean=has_korean,
         sino=sino,
@@ -681,7 +681,7 @@ def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndar
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
     """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not eight)."""
     short = _SHORT_PART + 1
-    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 7 + short)
+    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 8 + short)
     cols = values.T.astype(np.int64)  # a copy: each row is a contiguous array
     vid = cols[0]
     unknown = vid < 0
@@ -695,7 +695,8 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
         "phon": cols[4],
         "syl": cols[5].astype(np.bool_),
         "gender": cols[6],
-        "chars": np.ascontiguousarray(cols[7:].T, np.int32),
+        "patronymic": cols[7].astype(np.bool_),
+        "chars": np.ascontiguousarray(cols[8:].T, np.int32),
     }
 
 

@@ -13,8 +13,6 @@ import logging
 import threading
 from pathlib import Path
 
-import orjson
-
 from scrutiny.errors import ScrutinyError
 from scrutiny.match.index import NameIndex
 from scrutiny.match.matcher import Matcher, compare_with
@@ -56,7 +54,7 @@ def matcher_from_store(index_dir: Path | None = None) -> Matcher:
     if NameIndex.stored_fingerprint(index_dir) == fingerprint:
         try:
             return Matcher.load(index_dir)
-        except (OSError, ValueError, KeyError, orjson.JSONDecodeError) as error:
+        except (OSError, ValueError, KeyError) as error:  # orjson's errors are ValueErrors
             # A damaged index is only a slower start: it is built again from the store.
             log.warning("index at %s unreadable (%s); building it again", index_dir, error)
     with connect() as store:

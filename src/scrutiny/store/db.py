@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
@@ -29,6 +29,9 @@ from scrutiny.store.versions import (
     version_from_row,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # The newest migration: a store already there is opened without importing Alembic (0.4 s of
 # every CLI command). tests/store check that it is the head of MIGRATIONS_DIR.
@@ -47,7 +50,7 @@ class EntityHistory(NamedTuple):
     versions: list[ListVersion]
 
 
-def _alembic_config(connection: Connection) -> Any:
+def _alembic_config(connection: Connection) -> Config:
     from alembic.config import Config
 
     config = Config()

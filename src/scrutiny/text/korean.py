@@ -27,6 +27,7 @@ _MAX_SYLLABLE = 8
 _NON_KOREAN = frozenset("fqvxz")
 # Consonants a joined name may double at a syllable boundary (Rakkyom: rak-kyom or ra-kkyom).
 _DOUBLED = "kpts"
+_DOUBLED_PAIRS = frozenset(c + c for c in _DOUBLED)
 # Vowel classes that begin with a y-glide or are i: before them an initial ㄹ or ㄴ is silent in
 # the South (리 → 이, 룡 → 용, 녀 → 여), so Ri/Yi/Lee and Ryong/Yong are one class.
 _IOTA = frozenset({"i", "ya", "ye", "yo"})
@@ -203,7 +204,7 @@ def _regrouped(seg: tuple[str, ...]) -> list[tuple[str, ...]]:
             pair = (left + right[0], right[1:])
         elif left[-1] in _DOUBLED and right[:1] == left[-1]:
             pair = (left[:-1], left[-1] + right)  # rak-kyom, also ra-kkyom
-        elif left[-1] in "aeiouwy" and right[:2] in (c + c for c in _DOUBLED):
+        elif left[-1] in "aeiouwy" and right[:2] in _DOUBLED_PAIRS:
             pair = (left + right[0], right[1:])  # ra-kkyom, also rak-kyom
         else:
             continue
