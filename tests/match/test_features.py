@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import scrutiny
 from scrutiny.match import features
 from scrutiny.match.features import (
     FEATURES,
@@ -485,3 +486,20 @@ def test_a_patronymic_does_not_pair_with_a_name_that_is_none() -> None:
     # In an alignment: the son's given name meets the father's, not the father's patronymic.
     son = _values("SECHIN Ivan Igorevich", "SECHIN Igor Ivanovich")
     assert son["query_coverage"] < _values("SECHIN Igor", "SECHIN Igor Ivanovich")["query_coverage"]
+
+
+def test_a_korean_given_name_keeps_the_order_of_its_syllables() -> None:
+    # The surname first or last is one name; the given name's syllables swapped is another.
+    assert features.out_of_order([1, 2, 0]) == []  # Jong Un KIM / KIM Jong Un
+    assert features.out_of_order([0, 2, 1]) == [1, 2]  # KIM Un Jong / KIM Jong Un
+    assert features.out_of_order([2, 1, 0]) != []  # Un Jong KIM / KIM Jong Un
+    same = _values("Jong Un Kim", "KIM Jong Un")
+    swapped = _values("Kim Un Jong", "KIM Jong Un")
+    assert same["exact"] == 1.0 and swapped["exact"] == 0.0
+    assert swapped["query_coverage"] < 0.5 < same["query_coverage"]
+    # 김은정 (Kim Eun-jeong) is not 김정은, nor 김수광 김광수.
+    assert scrutiny.compare("김은정", "KIM, Jong Un", schema="person").score < 0.1
+    assert scrutiny.compare("김수광", "김광수", schema="person").score < 0.1
+    assert scrutiny.compare("Song Jin Ri", "RI Song Jin", schema="person").match
+    # Names that are not Korean keep any order.
+    assert _values("Maria Anna Lopez", "Anna Maria Lopez")["exact"] == 1.0

@@ -21,6 +21,9 @@ _WEAK_AT = NAME_FEATURES.index("weak_alias")
 
 HARD_QUERIES = [
     "Kim Jong Un",
+    "Kim Un Jong",  # a Korean given name's syllables the other way round (out_of_order)
+    "Un Jong Kim",
+    "Jong Un Kim",
     "KIM Jongun",
     "Gim Jeong-eun",
     "김정은",

@@ -418,6 +418,29 @@ def part_weights_table(
     return weights
 
 
+_KOREAN_PARTS = 3  # surname and two given-name syllables (out_of_order)
+
+
+def out_of_order(partner: Sequence[int]) -> list[int]:
+    """The parts of a three-part Korean name paired out of order: indices whose partner
+    (`partner[i]`: the other name's part paired with part i) is out of place under the
+    rotation that keeps most in place; [] when the pairing is a rotation.
+
+    A Korean name is a surname and a given name of two syllables, written with the surname
+    first or last; the syllables of the given name keep their order. KIM Jong Un and Jong Un
+    KIM are one name, but 김은정 (Kim Eun-jeong) is not 김정은 (Kim Jong Un), nor 김수광
+    김광수, though their parts are the same."""
+    n = len(partner)
+    best: list[int] = []
+    for shift in range(n):
+        off = [i for i in range(n) if partner[i] != (i + shift) % n]
+        if not off:
+            return []
+        if not best or len(off) < len(best):
+            best = off
+    return best
+
+
 def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
     """Join neighbouring parts of `left` that `right` writes as one ("jong un" vs "jongun")."""
     if len(left) < 2:
@@ -469,6 +492,8 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
     c_sim = [0.0] * len(c)
     pairs: list[tuple[str, str, float]] = []
     used_q: set[int] = set()
+    partner = [-1] * len(q)  # the list part paired with each query part
+    order: list[int] = []  # query parts in the order they were paired
     opposite = False
     if q == c or korean_equal:  # the common case of an exact or Korean-equivalent name
         q_sim = [1.0] * len(q)
@@ -524,13 +549,23 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                     sim = _STRONG_SIM
             used_q.add(i)
             used_c.add(j)
+            partner[i] = j
             q_sim[i] = c_sim[j] = sim
-            pairs.append((q[i], c[j], sim))
+            order.append(i)
             # Slavic surname forms of the two genders aligned with each other (gender_form).
             if sim > 0.0 and gender_form(q[i]) == -gender_form(c[j]) != 0:
                 opposite = True
             if len(used_q) == len(q) or len(used_c) == len(c):
                 break
+        if (
+            query.korean is not None
+            and name.korean is not None
+            and len(q) == len(c) == _KOREAN_PARTS
+            and all(q_sim)
+        ):
+            for i in out_of_order(partner):  # a given name's syllables the other way round
+                q_sim[i] = c_sim[partner[i]] = 0.0
+        pairs = [(q[i], c[partner[i]], q_sim[i]) for i in order]
     if query.reading and not (all(q_sim) and all(c_sim)):  # Form.reading: parts 1:1
         return None
     # Query parts left unpaired close the list, with an empty partner.
@@ -600,7 +635,8 @@ def align(
     common = min((commonness(q[i]) for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
     fuzzy = sum(w * s for w, s in zip(q_w, q_sim, strict=True) if 0.0 < s < 1.0)
     unmatched_list = sum(w for w, s in zip(c_w, c_sim, strict=True) if s == 0.0)
-    exact = korean_equal or sorted(q) == sorted(c)
+    # Parts the same but paired out of order (`out_of_order`) are not the same name.
+    exact = korean_equal or (sorted(q) == sorted(c) and all(q_sim))
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))
     contained = len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim)
     single_match = len(query.core) == 1 and len(c) == 1 and matched > 0.0

@@ -37,6 +37,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from scrutiny.match import _text
 from scrutiny.match.features import (
+    _KOREAN_PARTS,
     _PHONETIC_MIN_RAW,
     _SHORT_PART,
     _SHORT_TYPO_SIM,
@@ -725,6 +726,32 @@ def _token_arrays(tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 @numba.njit(cache=True, nogil=True)
+def _out_of_order(partner: np.ndarray, q_sim: np.ndarray, c_sim: np.ndarray) -> None:
+    """features.out_of_order, applied: when every part is paired, the parts paired out of
+    place under the rotation that keeps most in place are unpaired (similarity 0)."""
+    n = len(partner)
+    for i in range(n):
+        if q_sim[i] == 0.0:
+            return
+    best = -1
+    best_off = n + 1
+    for shift in range(n):
+        off = 0
+        for i in range(n):
+            if partner[i] != (i + shift) % n:
+                off += 1
+        if off == 0:
+            return
+        if off < best_off:
+            best_off = off
+            best = shift
+    for i in range(n):
+        if partner[i] != (i + best) % n:
+            q_sim[i] = 0.0
+            c_sim[partner[i]] = 0.0
+
+
+@numba.njit(cache=True, nogil=True)
 def _short_typo(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> bool:
     """features.short_typo without the syllable test: both parts of 2-4 letters, the same
     first letter, and one substitution, insertion, deletion or adjacent transposition apart."""
@@ -917,6 +944,7 @@ def _features(
                 arabic = form_arabic[f] and not q_arabic[k] and not typed
                 used_q = np.zeros(nq, np.bool_)
                 used_c = np.zeros(nc, np.bool_)
+                partner = np.full(nq, -1, np.int64)
                 for _ in range(min(nq, nc)):
                     # The most similar unused pair; ties go to the larger (i, j), as in
                     # `align`'s reverse sort of (raw, i, j).
@@ -943,6 +971,7 @@ def _features(
                                 bj = j
                     used_q[bi] = True
                     used_c[bj] = True
+                    partner[bi] = bj
                     if q_reading[k] or form_reading[f]:  # Form.reading: exact parts only
                         x = 1.0 if q_vids[bi] == cols[ccols[bj]] else 0.0
                     else:
@@ -973,6 +1002,8 @@ def _features(
                     g = q_gender[rows[bi]]
                     if x > 0.0 and g != 0 and g == -tok_gender[cols[ccols[bj]]]:
                         opposite = True  # features.gender_form
+                if q_has_kor[k] and form_korean[f] >= 0 and nq == nc == _KOREAN_PARTS:
+                    _out_of_order(partner, q_sim, c_sim)  # features.out_of_order
             matched = 0.0
             fuzzy = 0.0
             letters = 0
@@ -1023,7 +1054,7 @@ def _features(
                 exact = True
                 c_sorted = np.sort(cols[ccols])
                 for i in range(nq):
-                    if q_sorted[i] != c_sorted[i]:
+                    if q_sorted[i] != c_sorted[i] or q_sim[i] == 0.0:
                         exact = False
                         break
             row = out[k, c]
