@@ -503,3 +503,17 @@ def test_a_korean_given_name_keeps_the_order_of_its_syllables() -> None:
     assert scrutiny.compare("Song Jin Ri", "RI Song Jin", schema="person").match
     # Names that are not Korean keep any order.
     assert _values("Maria Anna Lopez", "Anna Maria Lopez")["exact"] == 1.0
+
+
+def test_a_latin_spelling_meets_a_cyrillic_surname_by_its_consonants() -> None:
+    # The list writes the Russian form in Cyrillic; the customer, another system's spelling.
+    for spelt, listed in (
+        ("Aliaksandr Mikalaevich ZAITSAU", "Александр Николаевич ЗАЙЦЕВ"),
+        ("Andrey Vladimirovich TSCHERESOW", "Андрей Владимирович ЧЕРЕЗОВ"),
+        ("Uladzimir Mikhailavich MAROZAU", "Владимир Михайлович МОРОЗОВ"),
+    ):
+        assert scrutiny.compare(spelt, listed, schema="person").match, spelt
+    # Only surnames, only persons, and only a list name read from Cyrillic.
+    assert not scrutiny.compare("Sandra Vaughn", "Евгений Сандро", schema="person").match
+    assert _values("Andrey TSCHERESOW", "Andrey CHEREZOV")["query_coverage"] < 0.9
+    assert not scrutiny.compare("TSCHERESOW", "ЧЕРЕЗОВ", schema="organization").match

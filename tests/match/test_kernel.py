@@ -134,7 +134,7 @@ def test_screen_scores_are_the_scores_of_the_reference_alignment(sdn_matcher: Ma
 def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
     """The table is built column by column (`form_columns`, `part_weights_table`); form by
     form, `decode_forms` and `part_weights` give the same parts, weights and flags."""
-    from scrutiny.match.features import part_weights
+    from scrutiny.match.features import part_weights, skeleton_kind
     from scrutiny.match.forms import decode_forms
 
     table = sdn_matcher.forms
@@ -150,11 +150,59 @@ def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
         legal = table.legal_tok[table.legal_off[f] : table.legal_off[f + 1]].tolist()
         assert len(legal) == len(set(form.legal))
         assert (table.korean[f] >= 0) == (form.korean is not None)
-        assert (table.sino[f], table.reading[f], table.arabic[f]) == (
+        assert (table.sino[f], table.reading[f], table.skel_kind[f]) == (
             form.sino,
             form.reading,
-            form.arabic,
+            skeleton_kind(form),
         )
         n_joined = int(table.joined_off[f + 1] - table.joined_off[f])
         assert n_joined == max(len(form.core) - 1, 0)
     assert generic > 1000  # the lowered weights (generic words, phrases, patronymics) were seen
+
+
+def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
+    """Skeletons of both kinds (features.skeleton_kind) and Korean syllable order, on list
+    names written in Cyrillic, Arabic script and Hangul, against Latin spellings."""
+    from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
+
+    listed = [
+        "Александр Николаевич ЗАЙЦЕВ",
+        "Андрей Владимирович ЧЕРЕЗОВ",
+        "Сергей Гаврилчук",
+        "Алена Мікалаеўна ДМУХАЙЛА",
+        "فيصل بوغانمي",
+        "محمد ناذر جمال الدين",
+        "김정은",
+        "김광수",
+    ]
+    entities = [
+        seal(
+            Entity(
+                id=f"t:{i}",
+                schema=EntityType.PERSON,
+                names=(Name(full=name, kind=NameKind.PRIMARY),),
+                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
+            )
+        )
+        for i, name in enumerate(listed)
+    ]
+    matcher = Matcher.from_entities(entities)
+    assert matcher.forms.skel_kind.max() == 2  # Cyrillic readings are flagged
+    checked = 0
+    for query in (
+        "Aliaksandr Mikalaevich ZAITSAU",
+        "Andrey Vladimirovich TSCHERESOW",
+        "Serhii HAVRYLCHUK",
+        "Elena Nikolaevna DMUHAILO",
+        "FAYCAL BOUGHANEMI",
+        "Nazir Mohammed JAMALEDDINE",
+        "Kim Un Jong",
+        "Su Gwang Kim",
+        "Gwang Su Kim",
+    ):
+        checked += _check(matcher, query)
+        _check(matcher, query, typed=True)
+    assert checked > 20
+    hit = matcher.screen("Aliaksandr Mikalaevich ZAITSAU")[0]
+    assert hit.explanation["list_name_read_from_cyrillic_script"]
+    assert any(p.get("consonant_skeleton") == "sTv" for p in hit.explanation["parts"])

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.text.cyrillic import cyrillic_forms, fix_homoglyphs, language
+from scrutiny.text.cyrillic import (
+    cyrillic_forms,
+    fix_homoglyphs,
+    language,
+    looks_slavic_surname,
+    skeleton,
+)
 from scrutiny.text.normalize import fold
 from scrutiny.text.translit import latin_forms
 
@@ -97,3 +103,29 @@ def test_swedish_spelling_only_for_person_length_names() -> None:
     company = "Общество с ограниченной ответственностью Научно Производственное Объединение"
     assert not any("nautjno" in r for r in readings(company))
     assert any("naucno" in r for r in readings(company))
+
+
+@pytest.mark.parametrize(
+    ("spelt", "listed"),
+    [
+        ("zaitsau", "zaytsev"),  # Belarusian system, Russian form (ЗАЙЦЕВ)
+        ("marozau", "morozov"),  # akanye: the unstressed o written a
+        ("sakalouski", "sokolovskiy"),
+        ("fiodarava", "fedorova"),
+        ("tscheresow", "cherezov"),  # German
+        ("havrylchuk", "gavrilchuk"),  # Ukrainian h for г
+        ("shautsou", "shvetsov"),
+        ("damarnacki", "domarnatskiy"),  # Polish c
+    ],
+)
+def test_one_surname_in_many_systems_has_one_skeleton(spelt: str, listed: str) -> None:
+    assert looks_slavic_surname(spelt) and looks_slavic_surname(listed)
+    assert skeleton(spelt) == skeleton(listed)
+
+
+def test_other_names_keep_their_consonants() -> None:
+    assert skeleton("petrov") != skeleton("pavlov")
+    assert skeleton("ivanov") != skeleton("ivashov")
+    # Given names and names that are no Slavic surnames get no skeleton at all.
+    for word in ("sandro", "mayer", "yevgeniy", "aleksey", "kim"):
+        assert not looks_slavic_surname(word), word

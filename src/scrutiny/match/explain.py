@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrutiny.match.features import NAME_FEATURES, skeleton_key
+from scrutiny.match.features import ARABIC_SKELETON, NAME_FEATURES, skeleton_key, skeleton_kind
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
@@ -79,12 +79,15 @@ def form_fields(
     }
     if query_form is not None and list_form is not None and query_form.korean:
         fields["korean_key_equal"] = query_form.korean == list_form.korean
-    if list_form is not None and list_form.arabic and query_form and not query_form.arabic:
-        # The list name is a reading of Arabic script: say which parts met by consonants.
-        fields["list_name_read_from_arabic_script"] = True
+    kind = skeleton_kind(list_form) if list_form is not None else 0
+    if kind and query_form and not skeleton_kind(query_form):
+        # The list name is a reading of Arabic or Cyrillic script: say which parts met by
+        # consonants.
+        script = "arabic" if kind == ARABIC_SKELETON else "cyrillic"
+        fields[f"list_name_read_from_{script}_script"] = True
         for part in fields["parts"]:
-            key = skeleton_key(part["query"])
-            if part["query"] != part["list"] and key and key == skeleton_key(part["list"]):
+            key = skeleton_key(part["query"], kind)
+            if part["query"] != part["list"] and key and key == skeleton_key(part["list"], kind):
                 part["consonant_skeleton"] = key
     return fields
 

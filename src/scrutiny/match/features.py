@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from scrutiny.match import _text
 from scrutiny.match.forms import Form
 from scrutiny.match.index import EntityRecord
-from scrutiny.text.arabic import skeleton
+from scrutiny.text import arabic, cyrillic
 from scrutiny.text.orgforms import one_word_forms, token_weight_class
 
 NAME_FEATURES = (
@@ -165,20 +165,41 @@ def typo_word(a: str, b: str) -> bool:
     )
 
 
+# Scripts whose readings a Latin query's parts also meet by consonant skeleton (Form.arabic,
+# Form.cyrillic): 0 none.
+ARABIC_SKELETON = 1
+CYRILLIC_SKELETON = 2
+
+
+def skeleton_kind(form: Form) -> int:
+    """Which consonant skeleton a list form's parts are met by (0: none)."""
+    return ARABIC_SKELETON if form.arabic else CYRILLIC_SKELETON if form.cyrillic else 0
+
+
 @lru_cache(maxsize=1 << 17)
-def skeleton_key(token: str) -> str:
-    """The consonant skeleton of a name part (text.arabic.skeleton) when it has 2+ letters,
-    else "": one consonant (Ali, "l") says too little to meet another part by. A part that
-    begins with a vowel keeps a mark of it: Usama is not Samuh, nor Asmar Samir."""
-    key = skeleton(token) if token.isalpha() else ""
+def skeleton_key(token: str, kind: int = ARABIC_SKELETON) -> str:
+    """The consonant skeleton of a name part (text.arabic.skeleton, or text.cyrillic.skeleton
+    for the Latin spellings of East Slavic names) when it has 2+ letters, else "": one
+    consonant (Ali, "l") says too little to meet another part by. An Arabic name part that
+    begins with a vowel keeps a mark of it: Usama is not Samuh, nor Asmar Samir. A Slavic
+    one has a skeleton only if it ends as a surname (`cyrillic.looks_slavic_surname`)."""
+    if not token.isalpha():
+        return ""
+    if kind == CYRILLIC_SKELETON:
+        # Surnames only: a Latin name that is no Slavic one met Cyrillic names by consonants
+        # too often (train side, 10,000 Faker customers: Sandra Vaughn / Евгений Сандро,
+        # Marie David / Давид Майер).
+        key = cyrillic.skeleton(token) if cyrillic.looks_slavic_surname(token) else ""
+        return key if len(key) >= 2 else ""
+    key = arabic.skeleton(token)
     if len(key) < 2:
         return ""
     return "V" + key if token[0] in "aeiou" else key
 
 
-def _same_skeleton(a: str, b: str) -> bool:
-    key = skeleton_key(a)
-    return bool(key) and key == skeleton_key(b)
+def _same_skeleton(a: str, b: str, kind: int) -> bool:
+    key = skeleton_key(a, kind)
+    return bool(key) and key == skeleton_key(b, kind)
 
 
 def typo_short_word(a: str, b: str) -> bool:
@@ -484,8 +505,11 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
     # "mashuh"). Only that way round, and for persons: the lists write a designee's name in
     # Latin too, and skeletons are loose (Hussein / Hassan), so a query in Arabic script,
     # whose every part is such a guess, met too many listed names by them (train side, 1,000
-    # Arabic-script Faker customers: 12 more alerts), and a company's words too.
-    arabic = name.arabic and not query.arabic and not typed
+    # Arabic-script Faker customers: 12 more alerts), and a company's words too. A list name
+    # in Cyrillic likewise (Form.cyrillic): one reading of it is no guide to the systems the
+    # customer's spelling may follow (ZAITSAU, Belarusian, for ЗАЙЦЕВ; TSCHERESOW, German, for
+    # ЧЕРЕЗОВ; HAVRYLCHUK, Ukrainian, for Гаврилчук).
+    kind = 0 if typed or skeleton_kind(query) else skeleton_kind(name)
     # A legal form both names give stands for a second part in typo_short_word's test.
     legal_shared = bool(set(query.legal) & set(name.legal))
     q_sim = [0.0] * len(q)
@@ -507,10 +531,10 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                 for j in range(len(c)):
                     if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
                         row[j] = 0.0
-        if arabic:
+        if kind:
             for i, row in enumerate(matrix):
                 for j in range(len(c)):
-                    if row[j] < _SKELETON_RAW and _same_skeleton(q[i], c[j]):
+                    if row[j] < _SKELETON_RAW and _same_skeleton(q[i], c[j], kind):
                         row[j] = _SKELETON_RAW
         # Greedy one-to-one assignment, most similar parts first.
         ranked = sorted(
@@ -545,7 +569,7 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                     )
                 ):
                     sim = _STRONG_SIM
-                if arabic and sim < _STRONG_SIM and _same_skeleton(q[i], c[j]):
+                if kind and sim < _STRONG_SIM and _same_skeleton(q[i], c[j], kind):
                     sim = _STRONG_SIM
             used_q.add(i)
             used_c.add(j)

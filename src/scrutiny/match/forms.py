@@ -34,6 +34,9 @@ class Form(NamedTuple):
     # query's parts also meet it by consonant skeleton (features.align, text.arabic.skeleton;
     # MOUCHAWEH / مشوح read "mashuh").
     arabic: bool = False
+    # A reading of Cyrillic script: as a list name, a Latin query's parts also meet it by the
+    # consonant skeleton of East Slavic spellings (text.cyrillic.skeleton; ZAITSAU / ЗАЙЦЕВ).
+    cyrillic: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -65,6 +68,7 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
     script = _text.script(text)
     read = transliterated and script in _READ_SCRIPTS
     arabic = transliterated and script == "Arab"
+    cyrillic = transliterated and script == "Cyrl"
     forms: list[Form] = []
     seen: set[tuple[tuple[str, ...], tuple[str, ...], str | None]] = set()
     for reading in readings:
@@ -101,6 +105,7 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
                         reading in sino and korean is not None,
                         is_reading,
                         arabic and reading != tokens,
+                        cyrillic and reading != tokens,
                     )
                 )
     return tuple(forms)
@@ -156,6 +161,7 @@ def encode_forms(forms: tuple[Form, ...]) -> str:
     return "\n".join(
         f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t"
         f"{'s' if f.sino else ''}{'r' if f.reading else ''}{'a' if f.arabic else ''}"
+        f"{'c' if f.cyrillic else ''}"
         for f in forms
     )
 
@@ -174,6 +180,7 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
                 "s" in flags,
                 "r" in flags,
                 "a" in flags,
+                "c" in flags,
             )
         )
     return tuple(forms)
@@ -188,6 +195,7 @@ class FormColumns(NamedTuple):
     sino: list[bool]
     reading: list[bool]
     arabic: list[bool]
+    cyrillic: list[bool]
 
 
 def form_columns(lines: list[str]) -> FormColumns:
@@ -200,6 +208,7 @@ def form_columns(lines: list[str]) -> FormColumns:
         ["s" in f[3] for f in fields],
         ["r" in f[3] for f in fields],
         ["a" in f[3] for f in fields],
+        ["c" in f[3] for f in fields],
     )
 
 

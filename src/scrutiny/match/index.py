@@ -46,10 +46,11 @@ from scrutiny.model import Entity, EntityType, NameKind
 # too; 14: a joined Korean name's doubled consonant is read at either side of the syllable
 # boundary (Rakkyom: rak-kyom and ra-kkyom); 15: names' entity rows and kinds are numpy
 # files, and the manifest has a stamp (NameIndex.stamp); 16: patronymics as other languages
-# write them (Mussajevič, Uladzimirauna) weigh as patronymics, and the form table flags them.
-# The matcher's form table is saved with the index (kernel.FormTable.save): a change to what
+# write them (Mussajevič, Uladzimirauna) weigh as patronymics, and the form table flags them;
+# 17: forms flag readings of Cyrillic script (Form.cyrillic), and the form table keeps each
+# token's skeleton of both kinds. The matcher's form table is saved with the index (kernel.FormTable.save): a change to what
 # it holds is a change of format too.
-FORMAT_VERSION = 16
+FORMAT_VERSION = 17
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

@@ -45,6 +45,8 @@ from scrutiny.match.features import (
     _SKELETON_RAW,
     _STRONG_SIM,
     _TYPO_ALONE,
+    ARABIC_SKELETON,
+    CYRILLIC_SKELETON,
     NAME_FEATURES,
     align,
     commonness,
@@ -53,6 +55,7 @@ from scrutiny.match.features import (
     part_weights_table,
     short_word_lengths,
     skeleton_key,
+    skeleton_kind,
     typo_lengths,
 )
 from scrutiny.match.forms import Form, decode_forms, form_columns
@@ -76,7 +79,7 @@ class FormTable:
     korean: np.ndarray  # int32 Korean key id, -1 when the form is not a Korean name
     sino: np.ndarray  # bool: a Sino-Korean reading of Han (Form.sino)
     reading: np.ndarray  # bool: a reading of Han, Hangul or Kana (Form.reading)
-    arabic: np.ndarray  # bool: a reading of Arabic script (Form.arabic)
+    skel_kind: np.ndarray  # int8: features.skeleton_kind of each form (Form.arabic, .cyrillic)
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -92,7 +95,9 @@ class FormTable:
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
-    tok_skel: np.ndarray  # int32 features.skeleton_key id of Arabic forms' tokens, else -1
+    # int32 (vocabulary, 2): features.skeleton_key ids of Arabic (column 0) and Cyrillic (1)
+    # forms' tokens, else -1
+    tok_skel: np.ndarray
     tok_patronymic: np.ndarray  # bool: features.looks_patronymic (patronymic_apart)
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
@@ -141,22 +146,29 @@ class FormTable:
         korean = [
             korean_ids.setdefault(key, len(korean_ids)) if key else -1 for key in columns.korean
         ]
-        arabic = np.asarray(columns.arabic, np.bool_)
+        skel_kind = np.asarray(
+            [
+                ARABIC_SKELETON if a else CYRILLIC_SKELETON if c else 0
+                for a, c in zip(columns.arabic, columns.cyrillic, strict=True)
+            ],
+            np.int8,
+        )
         tok_syl, tok_chars, tok_gender = _token_arrays(vocab)
         phon_ids: dict[str, int] = {}
         tok_phon = []
         for t in vocab:
             code = _text.phonetic(t)
             tok_phon.append(phon_ids.setdefault(code, len(phon_ids)) if code else -1)
-        # Skeletons only meet parts of list names read from Arabic script (features.align):
-        # only their tokens get one (a few thousand of the vocabulary).
+        # Skeletons only meet parts of list names read from Arabic or Cyrillic script
+        # (features.align): only their tokens get one, of that script's kind.
         skel_ids: dict[str, int] = {}
-        tok_skel = np.full(len(vocab), -1, np.int32)
-        for fid in np.flatnonzero(arabic).tolist():
+        tok_skel = np.full((len(vocab), 2), -1, np.int32)
+        for fid in np.flatnonzero(skel_kind).tolist():
+            kind = int(skel_kind[fid])
             for vid in tok_array[off_array[fid] : off_array[fid + 1]].tolist():
-                key = skeleton_key(vocab[vid])
+                key = skeleton_key(vocab[vid], kind)
                 if key:
-                    tok_skel[vid] = skel_ids.setdefault(key, len(skel_ids))
+                    tok_skel[vid, kind - 1] = skel_ids.setdefault(f"{kind}{key}", len(skel_ids))
         return cls(
             form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
@@ -167,7 +179,7 @@ class FormTable:
             korean=np.asarray(korean, np.int32),
             sino=np.asarray(columns.sino, np.bool_),
             reading=np.asarray(columns.reading, np.bool_),
-            arabic=arabic,
+            skel_kind=skel_kind,
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -286,7 +298,7 @@ class QueryForms:
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
     reading: np.ndarray  # bool per form (Form.reading)
-    arabic: np.ndarray  # bool per form (Form.arabic)
+    skel_kind: np.ndarray  # int8 per form: features.skeleton_kind
     single: np.ndarray  # bool per form: one identifying part
     legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
@@ -296,8 +308,9 @@ class QueryForms:
     as_joined: np.ndarray  # int64
     typed: bool = False  # the query says it is an organization or a vessel
     vessel: bool = False  # ... a vessel (features.align)
-    # int64 skeleton id per row (FormTable.tok_skel; -1 none, -2 not in it), computed when
-    # the query first meets a list name read from Arabic script (`_query_skeletons`).
+    # int64 skeleton ids (rows, 2) of each kind (FormTable.tok_skel; -1 none, -2 not in it),
+    # computed when the query first meets a list name read from Arabic or Cyrillic script
+    # (`_query_skeletons`).
     skel: np.ndarray | None = None
 
 
@@ -339,10 +352,10 @@ def prepare_query(
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
     flags = np.array(
-        [(f.korean is not None, f.sino, f.reading, f.arabic, len(f.core) == 1) for f in forms],
+        [(f.korean is not None, f.sino, f.reading, len(f.core) == 1) for f in forms],
         np.bool_,
-    ).reshape(len(forms), 5)
-    has_korean, sino, reading, arabic, single = flags.T.copy()
+    ).reshape(len(forms), 4)
+    has_korean, sino, reading, single = flags.T.copy()
     return QueryForms(
         forms=tuple(forms),
         tokens=tokens,
@@ -354,7 +367,7 @@ def prepare_query(
         has_korean=has_korean,
         sino=sino,
         reading=reading,
-        arabic=arabic,
+        skel_kind=np.fromiter(map(skeleton_kind, forms), np.int8, len(forms)),
         single=single,
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
@@ -474,14 +487,14 @@ def score_gathered(
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
         query.syl, query.chars, query.gender, query.common,
-        query.korean, query.has_korean, query.sino, query.reading, query.arabic,
+        query.korean, query.has_korean, query.sino, query.reading, query.skel_kind,
         _query_skeletons(table, query, form_ids),
         query.single, query.legal_off, query.legal,
         query.joined_off, query.joined, query.as_joined_off, query.as_joined,
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
         table.tok_chars, table.tok_gender, table.tok_skel, table.korean, table.sino,
-        table.reading, table.arabic,
+        table.reading, table.skel_kind,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, one_edit, four_edit, query.typed, query.vessel, values, merge,
     )  # fmt: skip
@@ -496,18 +509,25 @@ def score_gathered(
 
 
 def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) -> np.ndarray:
-    """The query's skeleton ids (QueryForms.skel); -1 for every row unless a gathered form
-    is read from Arabic script and the query is a person's, where they can meet (features.align):
-    most queries never need them, and a skeleton costs a few microseconds a token."""
+    """The query's skeleton ids of both kinds (QueryForms.skel); -1 for every row unless a
+    gathered form is read from Arabic or Cyrillic script and the query is a person's, where
+    they can meet (features.align): most queries never need them, and a skeleton costs a few
+    microseconds a token."""
     if query.skel is not None:
         return query.skel
-    if query.typed or not table.arabic[form_ids].any():
-        return np.full(len(query.tokens), -1, np.int64)
+    if query.typed or not table.skel_kind[form_ids].any():
+        return np.full((len(query.tokens), 2), -1, np.int64)
     skel_ids = table.skel_ids
     query.skel = np.asarray(
-        [skel_ids.get(key, -2) if (key := skeleton_key(t)) else -1 for t in query.tokens],
+        [
+            [
+                skel_ids.get(f"{kind}{key}", -2) if (key := skeleton_key(t, kind)) else -1
+                for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON)
+            ]
+            for t in query.tokens
+        ],
         np.int64,
-    )
+    ).reshape(len(query.tokens), 2)
     return query.skel
 
 
@@ -656,7 +676,7 @@ def _gather(
 
 # What `FormTable.save` writes: these arrays, and the word tables (in id order).
 _SAVED_ARRAYS = (
-    "name_off", "name_forms", "off", "tok", "weight", "korean", "sino", "reading", "arabic",
+    "name_off", "name_forms", "off", "tok", "weight", "korean", "sino", "reading", "skel_kind",
     "legal_off", "legal_tok", "tok_len", "tok_word_len", "tok_digit", "tok_phon", "tok_syl",
     "tok_chars", "tok_gender", "tok_skel", "tok_patronymic",
 )  # fmt: skip
@@ -801,7 +821,7 @@ def _features(
     q_has_kor: np.ndarray,
     q_sino: np.ndarray,
     q_reading: np.ndarray,
-    q_arabic: np.ndarray,
+    q_kind: np.ndarray,
     q_skel: np.ndarray,
     single: np.ndarray,
     q_legal_off: np.ndarray,
@@ -826,7 +846,7 @@ def _features(
     form_korean: np.ndarray,
     form_sino: np.ndarray,
     form_reading: np.ndarray,
-    form_arabic: np.ndarray,
+    form_kind: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
     joined_off: np.ndarray,
@@ -941,7 +961,8 @@ def _features(
                 c_sim[:] = 1.0
             elif nq > 0 and nc > 0:
                 # features.align: a Latin query meets an Arabic-script list name by skeleton.
-                arabic = form_arabic[f] and not q_arabic[k] and not typed
+                kind = 0 if typed or q_kind[k] else form_kind[f]
+                s = kind - 1  # the column of q_skel and tok_skel of this kind
                 used_q = np.zeros(nq, np.bool_)
                 used_c = np.zeros(nc, np.bool_)
                 partner = np.full(nq, -1, np.int64)
@@ -959,10 +980,10 @@ def _features(
                                 continue
                             x = raw[rows[i], ccols[j]]
                             if (
-                                arabic
+                                kind
                                 and x < _SKELETON_RAW
-                                and q_skel[rows[i]] >= 0
-                                and q_skel[rows[i]] == tok_skel[cols[ccols[j]]]
+                                and q_skel[rows[i], s] >= 0
+                                and q_skel[rows[i], s] == tok_skel[cols[ccols[j]], s]
                             ):
                                 x = _SKELETON_RAW
                             if x >= best:
@@ -991,10 +1012,10 @@ def _features(
                         ):
                             x = _STRONG_SIM  # features.typo_short_word
                         if (
-                            arabic
+                            kind
                             and x < _STRONG_SIM
-                            and q_skel[rows[bi]] >= 0
-                            and q_skel[rows[bi]] == tok_skel[cols[ccols[bj]]]
+                            and q_skel[rows[bi], s] >= 0
+                            and q_skel[rows[bi], s] == tok_skel[cols[ccols[bj]], s]
                         ):
                             x = _STRONG_SIM  # features.align: the same consonant skeleton
                     q_sim[bi] = x

@@ -30,6 +30,7 @@ vowel or a soft/hard sign, plain (or i-marked, in the Belarusian system) after a
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from importlib.resources import files
 
@@ -276,3 +277,72 @@ def cyrillic_forms(text: str) -> list[str]:
         if other and other not in out:
             out.append(other)
     return out
+
+
+# --- consonant skeletons of Latin spellings of East Slavic names ------------------------------
+
+# Written by hand: the lists spell one Cyrillic name in English, German, French, Polish, Czech
+# and Belarusian or Ukrainian national systems (TSCHERESOW / CHEREZOV, SAKALOUSKI /
+# SOKOLOVSKIY, HAVRYLCHUK / GAVRILCHUK), and no library maps those spellings onto each other.
+# Longest first; upper-case letters are classes the later steps leave alone.
+_SLAVIC_DIGRAPHS = (
+    ("shch", "S"),  # щ
+    ("tsch", "C"),  # German ч
+    ("dzh", "J"),  # дж
+    ("sch", "S"),  # German ш, and щ
+    ("tch", "C"),  # French ч
+    ("ch", "C"),
+    ("cz", "C"),  # Polish
+    ("sh", "S"),
+    ("sz", "S"),
+    ("zh", "Z"),
+    ("rz", "Z"),
+    ("kh", "H"),  # х; г is h in Ukrainian and Belarusian spellings, g in Russian ones
+    ("ts", "T"),  # ц
+    ("tz", "T"),
+    ("ph", "f"),
+    ("dz", "d"),  # Belarusian дз for a Russian д (Dzmitry / Dmitry)
+)
+_SLAVIC_SINGLE = str.maketrans(
+    {"g": "H", "h": "H", "w": "v", "x": "ks", "q": "k", "z": "s"}  # German s for з (-ESOW)
+    | dict.fromkeys("aeiouyj'`", "")
+)
+# c is ц before e, i, y and k (Polish, Czech: Cyganov, Damarnacki), ч at the end of a part (Milošević folded:
+# milosevic) and к elsewhere (Romanian, English: Neculiti, Nicolai).
+_C_SOFT = re.compile(r"c(?=[eiyk])")
+_C_FINAL = re.compile(r"c$")
+# Belarusian ў written u after a vowel, before a consonant or at the end (ZAITSAU, KRAEUSKY):
+# the v of the Russian form (ЗАЙЦЕВ, КРАЕВСКИЙ).
+_SHORT_U = re.compile(r"(?<=[aeiouy])u(?=[^aeiouy]|$)")
+_REPEATED = re.compile(r"(.)\1+")
+
+
+# Endings of East Slavic surnames as the lists' systems spell them (-ov, -ow, -off, -au, ...).
+_SURNAME_ENDINGS = (
+    "ov", "ow", "off", "ev", "ew", "eff", "yov", "au", "ou", "eu", "aw",
+    "ova", "owa", "ava", "eva", "ewa", "in", "yn", "ina", "yna",
+    "ski", "sky", "skiy", "skij", "skii", "skyi", "skaya", "ska", "tski", "tsky", "cki", "cky",
+    "enko", "enka", "uk", "yuk", "iuk", "chuk", "ich", "ic", "itch", "itsch", "icz", "ych",
+)  # fmt: skip
+
+
+def looks_slavic_surname(token: str) -> bool:
+    """A folded Latin name part ending as East Slavic surnames do in some system (Zaitsau,
+    Zaytsev, Tscheresow, Sakalouski, Havrylchuk); given names are read through
+    data/text_slavic_names.tsv instead."""
+    return len(token) >= 4 and token.endswith(_SURNAME_ENDINGS)
+
+
+def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
+    """Consonant skeleton of one folded Latin part of an East Slavic name, whatever system
+    spelt it: "zaitsau" and "zaytsev" -> "sTv", "tscheresow" and "cherezov" -> "Crsv",
+    "havrylchuk" and "gavrilchuk" -> "HvrlCk"; "" for a part with no letters.
+
+    Vowels are left out: the lists' Belarusian forms write the unstressed o as a (MAROZAU /
+    МОРОЗОВ) and their systems write the soft vowels in many ways (Fiodarava / Fedorova)."""
+    token = _SHORT_U.sub("v", token)
+    for digraph, value in _SLAVIC_DIGRAPHS:
+        token = token.replace(digraph, value)
+    token = _C_FINAL.sub("C", _C_SOFT.sub("T", token)).replace("c", "k")
+    token = "".join(ch for ch in token.translate(_SLAVIC_SINGLE) if ch.isalpha())
+    return _REPEATED.sub(r"\1", token)
