@@ -88,7 +88,7 @@ def _segment(token: str) -> tuple[str, ...] | None:
     n = len(token)
     if n == 0 or n > 40 or not token.isascii() or not token.isalpha():
         return None
-    if any(ch in _NON_KOREAN for ch in token):
+    if not _NON_KOREAN.isdisjoint(token):
         return None
     # Forward DP. best[i] = (syllable count, boundary penalty, start of last syllable) for
     # token[:i]; positions no syllable reaches are skipped, so a non-Korean token fails fast.
