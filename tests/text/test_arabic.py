@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrutiny.text.arabic import arabic_forms, is_persian, skeleton
+from scrutiny.text.arabic import arabic_forms, is_persian, join_compounds, skeleton
 from scrutiny.text.translit import latin_forms
 
 
@@ -72,3 +72,31 @@ def test_skeletons_keep_consonants_and_lose_vowels() -> None:
     # What the vowels told apart is lost (why the matcher reads it only against list names
     # in Arabic script): Mahmoud and Mohammed share "mhmd".
     assert skeleton("mahmoud") == skeleton("mohammed")
+
+
+@pytest.mark.parametrize(
+    ("spellings", "joined"),
+    [
+        (("abd al rahman", "abdul rahman", "abdurrahman", "abdel rahman"), "abdrahman"),
+        (("abdul karim", "abdulkarim", "abd al karim"), "abdkarim"),
+        (("abdullah", "abd allah", "abdallah", "abdollah"), "abdallah"),
+        (("nasir al din", "nasir ud din", "nasiruddin", "nasir uddin"), "nasirdin"),
+        (("saif al din", "saifeddine", "saif eddin"), "saifdin"),
+        (("ehsan ullah", "ehsanullah", "ehsan allah"), "ehsanallah"),
+    ],
+)
+def test_a_compound_name_is_one_part_however_spelt(spellings: tuple[str, ...], joined: str) -> None:
+    for spelt in spellings:
+        assert join_compounds(tuple(spelt.split())) == (joined,), spelt
+
+
+def test_other_names_are_left_as_they_are() -> None:
+    for name in ("abdi ali", "saladin", "borodin", "mohammad din", "mullah omar", "abu bakr"):
+        assert join_compounds(tuple(name.split())) == tuple(name.split()), name
+    # The rest of the name stays around the compound.
+    assert join_compounds(("moussa", "abdul", "rahman", "al", "sadi")) == (
+        "moussa",
+        "abdrahman",
+        "al",
+        "sadi",
+    )

@@ -462,21 +462,55 @@ def out_of_order(partner: Sequence[int]) -> list[int]:
     return best
 
 
-def _merge_joined(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[str, ...]:
-    """Join neighbouring parts of `left` that `right` writes as one ("jong un" vs "jongun")."""
+def _merge_joined(
+    left: tuple[str, ...], right: tuple[str, ...], loose: bool = False
+) -> tuple[str, ...]:
+    """Join neighbouring parts of `left` that `right` writes as one ("jong un" vs "jongun"),
+    and two or three that make one Arabic compound `right` writes joined ("abdul rahman" vs
+    "abdurrahman", "nasir al din" vs "nasiruddin": text.arabic.join_compounds), as
+    `right` writes it. `loose`: `right` is a Latin query and `left` a reading of Arabic
+    script, whose compound may differ in its guessed vowels (seifeddine / sif al din): it is
+    joined as read, where the consonant skeletons agree."""
     if len(left) < 2:
         return left
     right_set = set(right)
+    compounds = {key: r for r in right if (key := arabic.compound_key(r))}
     merged: list[str] = []
     i = 0
     while i < len(left):
         if i + 1 < len(left) and left[i] + left[i + 1] in right_set:
             merged.append(left[i] + left[i + 1])
             i += 2
-        else:
-            merged.append(left[i])
-            i += 1
+            continue
+        if compounds:
+            found = _compound_at(left, i, compounds, loose)
+            if found:
+                merged.append(found[1])
+                i += found[0]
+                continue
+        merged.append(left[i])
+        i += 1
     return tuple(merged)
+
+
+def _compound_at(
+    left: tuple[str, ...], i: int, compounds: dict[str, str], loose: bool
+) -> tuple[int, str] | None:
+    """(width, part) of the compound of `left` starting at `i` that `compounds` (key -> the
+    other side's part) has, if any."""
+    for width in (3, 2):
+        if i + width > len(left):
+            continue
+        key = arabic.window_key(left[i : i + width])
+        if key is None:
+            continue
+        if key in compounds:
+            return width, compounds[key]
+        if loose:
+            skeleton = arabic.skeleton(key)
+            if any(arabic.skeleton(other) == skeleton for other in compounds):
+                return width, key
+    return None
 
 
 @dataclass
@@ -498,8 +532,6 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
     korean_equal = query.korean is not None and query.korean == name.korean
     if (query.sino or name.sino) and not sino_allowed(query, name, korean_equal):
         return None
-    q = _merge_joined(query.core, name.core)
-    c = _merge_joined(name.core, q)
     # A list name in Arabic script is read with guessed short vowels (Form.arabic): a part of
     # a Latin spelling with the same consonant skeleton is near-exact (MOUCHAWEH / مشوح, read
     # "mashuh"). Only that way round, and for persons: the lists write a designee's name in
@@ -510,6 +542,8 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
     # customer's spelling may follow (ZAITSAU, Belarusian, for ЗАЙЦЕВ; TSCHERESOW, German, for
     # ЧЕРЕЗОВ; HAVRYLCHUK, Ukrainian, for Гаврилчук).
     kind = 0 if typed or skeleton_kind(query) else skeleton_kind(name)
+    q = _merge_joined(query.core, name.core)
+    c = _merge_joined(name.core, q, kind == ARABIC_SKELETON)
     # A legal form both names give stands for a second part in typo_short_word's test.
     legal_shared = bool(set(query.legal) & set(name.legal))
     q_sim = [0.0] * len(q)

@@ -59,6 +59,7 @@ from scrutiny.match.features import (
     typo_lengths,
 )
 from scrutiny.match.forms import Form, decode_forms, form_columns
+from scrutiny.text import arabic
 
 N_NAME = len(NAME_FEATURES)
 _NO_EDITS = np.zeros((0, 0), np.bool_)
@@ -349,6 +350,7 @@ def prepare_query(
         # Hashes, not a dict of every joined pair (12 MB): a collision only sends the pair
         # to `align`, which merges exactly.
         as_joined.extend(hash(t) for t in form.core)
+        as_joined.extend(_query_compound_hashes(form.core))
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
     flags = np.array(
@@ -685,18 +687,95 @@ _SAVED_WORDS = ("vocab", "legal_words", "phon_ids", "skel_ids", "korean_ids")
 
 def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(FormTable.joined_off, FormTable.joined): hash() of each form's neighbouring parts
-    written together."""
+    written together, then the `_compound_hashes` of its Arabic compounds."""
     counts = np.diff(off)
     has_next = np.ones(len(tok), bool)  # every part but each form's last
     has_next[off[1:][counts > 0] - 1] = False
     at = np.flatnonzero(has_next)
     left, right = tok[at].tolist(), tok[at + 1].tolist()
-    joined = np.fromiter(
+    pairs = np.fromiter(
         (hash(vocab[a] + vocab[b]) for a, b in zip(left, right, strict=True)), np.int64, len(at)
     )
+    base = np.maximum(counts - 1, 0)
+    extra = _compound_hashes(vocab, tok, off, has_next)
+    sizes = base.copy()
+    for fid, hashes in extra.items():
+        sizes[fid] += len(hashes)
     joined_off = np.zeros(len(off), np.int64)
-    np.cumsum(np.maximum(counts - 1, 0), out=joined_off[1:])
+    np.cumsum(sizes, out=joined_off[1:])
+    joined = np.empty(int(joined_off[-1]), np.int64)
+    # Each form's pairs first, at the start of its slice.
+    form_of_pair = np.repeat(np.arange(len(counts)), base)
+    pair_off = np.zeros(len(off), np.int64)
+    np.cumsum(base, out=pair_off[1:])
+    joined[joined_off[form_of_pair] + np.arange(len(pairs)) - pair_off[form_of_pair]] = pairs
+    for fid, hashes in extra.items():
+        begin = int(joined_off[fid] + base[fid])
+        joined[begin : begin + len(hashes)] = hashes
     return joined_off, joined
+
+
+def _compound_hashes(
+    vocab: list[str], tok: np.ndarray, off: np.ndarray, has_next: np.ndarray
+) -> dict[int, list[int]]:
+    """Per form, `compound_hash`es of its Arabic compounds: parts that make one written apart
+    ("w", to meet a query part that writes it joined) and parts that are one written joined
+    ("t", to meet a query's parts written apart). Either sends the pair to `align`, whose
+    `features._merge_joined` joins them."""
+    starts = np.fromiter((t in arabic.COMPOUND_STARTS for t in vocab), np.bool_, len(vocab))
+    middles = np.fromiter(
+        (t in arabic.COMPOUND_MIDDLES or arabic.DIN_SUFFIX.fullmatch(t) is not None for t in vocab),
+        np.bool_,
+        len(vocab),
+    )
+    joined_keys = {
+        vid: key
+        for vid, t in enumerate(vocab)
+        if t.startswith("abd") or t.endswith(("din", "dine", "deen", "lah"))
+        if (key := arabic.compound_key(t))
+    }
+    extra: dict[int, list[int]] = {}
+    nxt = np.zeros(len(tok), np.bool_)
+    nxt[:-1] = middles[tok[1:]]
+    for p in np.flatnonzero(has_next & (starts[tok] | nxt)).tolist():
+        fid = int(np.searchsorted(off, p, side="right")) - 1
+        end = int(off[fid + 1])
+        for width in (2, 3):
+            if p + width <= end:
+                key = arabic.window_key(tuple(vocab[v] for v in tok[p : p + width].tolist()))
+                if key:
+                    extra.setdefault(fid, []).append(compound_hash("w", key))
+    if joined_keys:
+        vids = np.fromiter(joined_keys, np.int64, len(joined_keys))
+        for p in np.flatnonzero(np.isin(tok, vids)).tolist():
+            fid = int(np.searchsorted(off, p, side="right")) - 1
+            extra.setdefault(fid, []).append(compound_hash("t", joined_keys[int(tok[p])]))
+    return extra
+
+
+def compound_hash(tag: str, key: str) -> int:
+    """hash() of an Arabic compound's key for `_features`' test of parts to merge: by its
+    consonant skeleton, so that a compound read from Arabic script with other vowels (sif al
+    din / seifeddine) is sent to `align` too."""
+    return hash((tag, arabic.skeleton(key)))
+
+
+def _query_compound_hashes(core: tuple[str, ...]) -> list[int]:
+    """The query form's side of `_compound_hashes`: a part written joined meets list parts
+    written apart ("w"), parts written apart meet a list part written joined ("t")."""
+    out = [compound_hash("w", key) for t in core if (key := arabic.compound_key(t))]
+    for i in range(len(core) - 1):
+        if (
+            core[i] in arabic.COMPOUND_STARTS
+            or core[i + 1] in arabic.COMPOUND_MIDDLES
+            or (arabic.DIN_SUFFIX.fullmatch(core[i + 1]))
+        ):
+            for width in (2, 3):
+                if i + width <= len(core):
+                    key = arabic.window_key(core[i : i + width])
+                    if key:
+                        out.append(compound_hash("t", key))
+    return out
 
 
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:

@@ -285,3 +285,127 @@ def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
     token = _DOUBLE.sub(r"\1", token)
     # A final h is ta marbuta or a Latin "-ah" (Sarah, Abdullah): written on one side only.
     return token[:-1] if len(token) > 1 and token.endswith("h") else token
+
+
+# --- compound names in Latin spellings ---------------------------------------------------------
+
+# Written by hand: the lists and customers write one Arabic compound name joined, hyphenated
+# or apart, with the article as spoken or as written (Abdul Rahman, Abd al-Rahman,
+# Abdurrahman, Abderrahmane; Nasir al-Din, Nasiruddin, Nasreddine; Ehsan Ullah, Ehsanullah),
+# and no library folds those spellings together.
+_ABD_APART = frozenset(
+    {"abd", "abdul", "abdel", "abdal", "abdol", "abdil", "abdur", "abder", "abdus", "abdes",
+     "abdoul"}
+)  # fmt: skip
+_LATIN_ARTICLES = frozenset(
+    {"al", "el", "ul", "ol", "il", "ad", "ed", "ud", "od", "ar", "er", "ur", "as", "es", "us",
+     "ash", "esh", "ush", "an", "en", "un", "az", "ez", "uz", "at", "et", "ut"}
+)  # fmt: skip
+_DIN = frozenset({"din", "deen", "dine", "dien", "ddin", "ddine"})
+_ALLAH_LATIN = frozenset({"allah", "ullah", "ollah", "illah", "ellah"})
+_ABD_ALLAH = _ALLAH_LATIN | {"alla", "ulla", "olla"}  # Abdulla, Abdalla
+# The din or Allah ending of a joined compound: Nasiruddin, Seifeddine, Ezzedine;
+# Ehsanullah, Fadlallah, Hezbollah. Its first part has three letters or more, and the article
+# is written (Borodin and Saladin are left alone).
+_JOINED_DIN = re.compile(r"([a-z]{3,}?)(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")
+_JOINED_ALLAH_LATIN = re.compile(r"([a-z]{3,}?)[aeiou]ll?ah")
+# After Abd, joined: the article's vowel and l (Abdulkarim), or its vowel with the sun letter
+# it became (Abdurrahman, Abdessalam), or a vowel alone (Abdurahim).
+_ABD_JOINED = re.compile(
+    r"abd(?:[aeiou]l(?=[^aeiou])|[aeiou]l(?=[aeiou])|[aeiou](?=(.)\1)(.)|[aeiou])?([a-z]{3,})"
+)
+
+
+DIN_SUFFIX = re.compile(r"(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")  # uddin, eddine, aldin
+
+
+def _abd_element(rest: str) -> str:
+    return "allah" if rest in _ABD_ALLAH else rest
+
+
+def join_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Arabic compound names as one part each, the same however they were spelt:
+    ``abd al rahman``, ``abdul rahman``, ``abdurrahman`` → ``abdrahman``; ``nasir al din``,
+    ``nasir ud din``, ``nasiruddin`` → ``nasirdin``; ``ehsan ullah``, ``ehsanullah`` →
+    ``ehsanallah``; ``abdullah``, ``abd allah`` → ``abdallah``. Other parts are left as they
+    are."""
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        token = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else ""
+        # Abd, an article or none, then the element: three parts or two.
+        if token in _ABD_APART and nxt:
+            j = i + 1
+            if token == "abd" and nxt in _LATIN_ARTICLES and i + 2 < n:
+                j = i + 2
+            element = tokens[j]
+            if (
+                len(element) >= 3
+                and element not in _LATIN_ARTICLES
+                and element not in ("bin", "ibn")
+            ):
+                out.append("abd" + _abd_element(element))
+                i = j + 1
+                continue
+        # A name, an article or none, then din or Allah.
+        if out and len(out[-1]) >= 3 and not out[-1].startswith("abd"):
+            if token in _LATIN_ARTICLES and nxt in _DIN:
+                out[-1] += "din"
+                i += 2
+                continue
+            if DIN_SUFFIX.fullmatch(token):  # Nasir uddin, Salah eddine
+                out[-1] += "din"
+                i += 1
+                continue
+            if token in _ALLAH_LATIN:
+                out[-1] += "allah"
+                i += 1
+                continue
+        if len(token) > 5 and token.startswith("abd"):
+            if token[3:] in _ALLAH_LATIN or _JOINED_ALLAH_LATIN.fullmatch(
+                "xxx" + token[3:]
+            ):  # Abdullah
+                out.append("abdallah")
+                i += 1
+                continue
+            joined = _ABD_JOINED.fullmatch(token)
+            if joined:
+                out.append("abd" + _abd_element(joined.group(3)))
+                i += 1
+                continue
+        din = _JOINED_DIN.fullmatch(token)
+        if din:
+            out.append(din.group(1) + "din")
+            i += 1
+            continue
+        allah = _JOINED_ALLAH_LATIN.fullmatch(token)
+        if allah:
+            out.append(allah.group(1) + "allah")
+            i += 1
+            continue
+        out.append(token)
+        i += 1
+    return tuple(out)
+
+
+# Parts that may begin or continue a compound (`join_compounds`), to skip the rest quickly.
+COMPOUND_STARTS = _ABD_APART
+COMPOUND_MIDDLES = _LATIN_ARTICLES | _DIN | _ALLAH_LATIN
+
+
+@lru_cache(maxsize=1 << 16)
+def compound_key(token: str) -> str | None:
+    """The one-part spelling `join_compounds` gives a compound written joined
+    (``abdurrahman`` → ``abdrahman``), or None for a part that is none."""
+    joined = join_compounds((token,))
+    return joined[0] if joined[0] != token else None
+
+
+@lru_cache(maxsize=1 << 16)
+def window_key(parts: tuple[str, ...]) -> str | None:
+    """The one-part spelling of two or three parts that make one compound (``abdul
+    rahman`` → ``abdrahman``), or None."""
+    joined = join_compounds(parts)
+    return joined[0] if len(joined) == 1 else None
