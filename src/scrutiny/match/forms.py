@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from scrutiny.match import _text
 from scrutiny.model import EntityType
+from scrutiny.text import arabic
 
 MAX_TOKENS = 12
 _READ_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana"})
@@ -216,7 +217,8 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
     """Retrieval keys of a name: tokens, joined neighbours, phonetic keys, Korean key.
 
     Joined neighbours ("jong"+"un" -> "jongun") make "Jong Un", "Jong-un" and "Jongun" meet in
-    one key whichever way the list or the customer wrote the given name.
+    one key whichever way the list or the customer wrote the given name; Arabic compounds
+    (`compound_keys`) likewise.
     """
     keys: set[str] = set()
     for form in forms:
@@ -230,4 +232,29 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
                 keys.add("t:" + token + tokens[i + 1])
         if form.korean:
             keys.add("k:" + form.korean)
+        keys.update("c:" + key for key in compound_keys(form.core))
     return keys
+
+
+def joined_compounds(core: tuple[str, ...]) -> list[str]:
+    """The `text.arabic.compound_key` of each part that is an Arabic compound written joined
+    (Abdurrahman)."""
+    return [key for t in core if (key := arabic.compound_key(t))]
+
+
+def apart_compounds(core: tuple[str, ...]) -> list[str]:
+    """The `text.arabic.window_key` of two or three neighbouring parts that are an Arabic
+    compound written apart (Abdul Rahman, Nasir al Din)."""
+    keys = []
+    for i in range(len(core) - 1):
+        if arabic.may_join(core[i], core[i + 1]):
+            for width in (2, 3):
+                if i + width <= len(core) and (key := arabic.window_key(core[i : i + width])):
+                    keys.append(key)
+    return keys
+
+
+def compound_keys(core: tuple[str, ...]) -> set[str]:
+    """One spelling of each Arabic compound in the parts, written joined or apart: a
+    retrieval key, so that a name meets its compounds spelt the other way."""
+    return {*joined_compounds(core), *apart_compounds(core)}

@@ -48,9 +48,10 @@ from scrutiny.model import Entity, EntityType, NameKind
 # files, and the manifest has a stamp (NameIndex.stamp); 16: patronymics as other languages
 # write them (Mussajevič, Uladzimirauna) weigh as patronymics, and the form table flags them;
 # 17: forms flag readings of Cyrillic script (Form.cyrillic), and the form table keeps each
-# token's skeleton of both kinds. The matcher's form table is saved with the index (kernel.FormTable.save): a change to what
-# it holds is a change of format too.
-FORMAT_VERSION = 17
+# token's skeleton of both kinds; 18: Arabic compounds have a retrieval key ("c:", one
+# spelling for Abdurrahman and Abdul Rahman). The matcher's form table is saved with the
+# index (kernel.FormTable.save): a change to what it holds is a change of format too.
+FORMAT_VERSION = 18
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

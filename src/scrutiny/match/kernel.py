@@ -58,7 +58,13 @@ from scrutiny.match.features import (
     skeleton_kind,
     typo_lengths,
 )
-from scrutiny.match.forms import Form, decode_forms, form_columns
+from scrutiny.match.forms import (
+    Form,
+    apart_compounds,
+    decode_forms,
+    form_columns,
+    joined_compounds,
+)
 from scrutiny.text import arabic
 
 N_NAME = len(NAME_FEATURES)
@@ -763,19 +769,9 @@ def compound_hash(tag: str, key: str) -> int:
 def _query_compound_hashes(core: tuple[str, ...]) -> list[int]:
     """The query form's side of `_compound_hashes`: a part written joined meets list parts
     written apart ("w"), parts written apart meet a list part written joined ("t")."""
-    out = [compound_hash("w", key) for t in core if (key := arabic.compound_key(t))]
-    for i in range(len(core) - 1):
-        if (
-            core[i] in arabic.COMPOUND_STARTS
-            or core[i + 1] in arabic.COMPOUND_MIDDLES
-            or (arabic.DIN_SUFFIX.fullmatch(core[i + 1]))
-        ):
-            for width in (2, 3):
-                if i + width <= len(core):
-                    key = arabic.window_key(core[i : i + width])
-                    if key:
-                        out.append(compound_hash("t", key))
-    return out
+    return [compound_hash("w", key) for key in joined_compounds(core)] + [
+        compound_hash("t", key) for key in apart_compounds(core)
+    ]
 
 
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:

@@ -395,6 +395,15 @@ COMPOUND_STARTS = _ABD_APART
 COMPOUND_MIDDLES = _LATIN_ARTICLES | _DIN | _ALLAH_LATIN
 
 
+def may_join(part: str, following: str) -> bool:
+    """Whether a compound may begin at `part` (a quick test before `window_key`)."""
+    return (
+        part in COMPOUND_STARTS
+        or following in COMPOUND_MIDDLES
+        or DIN_SUFFIX.fullmatch(following) is not None
+    )
+
+
 @lru_cache(maxsize=1 << 16)
 def compound_key(token: str) -> str | None:
     """The one-part spelling `join_compounds` gives a compound written joined
