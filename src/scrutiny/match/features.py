@@ -474,7 +474,7 @@ def _merge_joined(
     if len(left) < 2:
         return left
     right_set = set(right)
-    compounds = {key: r for r in right if (key := arabic.compound_key(r))}
+    compounds = _compound_map(right)
     merged: list[str] = []
     i = 0
     while i < len(left):
@@ -491,6 +491,13 @@ def _merge_joined(
         merged.append(left[i])
         i += 1
     return tuple(merged)
+
+
+@lru_cache(maxsize=1 << 16)
+def _compound_map(parts: tuple[str, ...]) -> dict[str, str]:
+    """Key -> part, of the parts that are Arabic compounds written joined (not to be
+    changed: it is cached)."""
+    return {key: part for part in parts if (key := arabic.compound_key(part))}
 
 
 def _compound_at(

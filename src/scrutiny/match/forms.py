@@ -236,22 +236,30 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
     return keys
 
 
-def joined_compounds(core: tuple[str, ...]) -> list[str]:
+def joined_compounds(core: tuple[str, ...]) -> tuple[str, ...]:
     """The `text.arabic.compound_key` of each part that is an Arabic compound written joined
     (Abdurrahman)."""
-    return [key for t in core if (key := arabic.compound_key(t))]
+    return _compounds(core)[0]
 
 
-def apart_compounds(core: tuple[str, ...]) -> list[str]:
+def apart_compounds(core: tuple[str, ...]) -> tuple[str, ...]:
     """The `text.arabic.window_key` of two or three neighbouring parts that are an Arabic
     compound written apart (Abdul Rahman, Nasir al Din)."""
-    keys = []
+    return _compounds(core)[1]
+
+
+@lru_cache(maxsize=1 << 16)
+def _compounds(core: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if not arabic.MAY_HOLD_COMPOUND.search(" ".join(core)):
+        return (), ()  # most names: one search instead of a test per part
+    joined = tuple(key for t in core if (key := arabic.compound_key(t)))
+    apart = []
     for i in range(len(core) - 1):
         if arabic.may_join(core[i], core[i + 1]):
             for width in (2, 3):
                 if i + width <= len(core) and (key := arabic.window_key(core[i : i + width])):
-                    keys.append(key)
-    return keys
+                    apart.append(key)
+    return joined, tuple(apart)
 
 
 def compound_keys(core: tuple[str, ...]) -> set[str]:

@@ -111,6 +111,7 @@ class FormTable:
     korean_ids: dict[str, int]
     # Query tokens' `row_of` values: a customer file repeats its words.
     row_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    skel_cache: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, name_forms_raw: Sequence[str], idf: Callable[[str], float]) -> FormTable:
@@ -276,6 +277,19 @@ class FormTable:
             )
         return found
 
+    def skeleton_id(self, token: str, kind: int) -> int:
+        """A query token's skeleton id of one kind (`tok_skel`'s column kind - 1; -1 none,
+        -2 not in the table)."""
+        found = self.skel_cache.get((token, kind))
+        if found is None:
+            if len(self.skel_cache) >= _ROW_CACHE:
+                self.skel_cache.clear()
+            key = skeleton_key(token, kind)
+            found = self.skel_cache[token, kind] = (
+                self.skel_ids.get(f"{kind}{key}", -2) if key else -1
+            )
+        return found
+
     def form(self, form_id: int) -> Form:
         return decode_forms(self.form_lines[form_id])[0]
 
@@ -315,10 +329,6 @@ class QueryForms:
     as_joined: np.ndarray  # int64
     typed: bool = False  # the query says it is an organization or a vessel
     vessel: bool = False  # ... a vessel (features.align)
-    # int64 skeleton ids (rows, 2) of each kind (FormTable.tok_skel; -1 none, -2 not in it),
-    # computed when the query first meets a list name read from Arabic or Cyrillic script
-    # (`_query_skeletons`).
-    skel: np.ndarray | None = None
 
 
 def prepare_query(
@@ -517,26 +527,17 @@ def score_gathered(
 
 
 def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) -> np.ndarray:
-    """The query's skeleton ids of both kinds (QueryForms.skel); -1 for every row unless a
-    gathered form is read from Arabic or Cyrillic script and the query is a person's, where
-    they can meet (features.align): most queries never need them, and a skeleton costs a few
-    microseconds a token."""
-    if query.skel is not None:
-        return query.skel
-    if query.typed or not table.skel_kind[form_ids].any():
-        return np.full((len(query.tokens), 2), -1, np.int64)
-    skel_ids = table.skel_ids
-    query.skel = np.asarray(
-        [
-            [
-                skel_ids.get(f"{kind}{key}", -2) if (key := skeleton_key(t, kind)) else -1
-                for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON)
-            ]
-            for t in query.tokens
-        ],
-        np.int64,
-    ).reshape(len(query.tokens), 2)
-    return query.skel
+    """The query's skeleton ids (rows, 2) of the kinds the gathered forms are read with
+    (`FormTable.skeleton_id`), -1 elsewhere: a person's query meets them (features.align),
+    and most queries gather no such form of one kind or the other."""
+    out = np.full((len(query.tokens), 2), -1, np.int64)
+    if query.typed:
+        return out
+    kinds = table.skel_kind[form_ids]
+    for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON):
+        if (kinds == kind).any():
+            out[:, kind - 1] = [table.skeleton_id(t, kind) for t in query.tokens]
+    return out
 
 
 def _word_lengths(tokens: Sequence[str]) -> np.ndarray:

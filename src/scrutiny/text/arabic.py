@@ -395,6 +395,14 @@ COMPOUND_STARTS = _ABD_APART
 COMPOUND_MIDDLES = _LATIN_ARTICLES | _DIN | _ALLAH_LATIN
 
 
+# Any part that may begin, continue or be a compound (a quick test on a whole name).
+MAY_HOLD_COMPOUND = re.compile(
+    r"\babd|(?:^| )(?:"
+    + "|".join(sorted(COMPOUND_MIDDLES))
+    + r")(?: |$)|(?:din|dine|deen|lah)(?: |$)"
+)
+
+
 def may_join(part: str, following: str) -> bool:
     """Whether a compound may begin at `part` (a quick test before `window_key`)."""
     return (
