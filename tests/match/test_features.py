@@ -517,3 +517,20 @@ def test_a_latin_spelling_meets_a_cyrillic_surname_by_its_consonants() -> None:
     assert not scrutiny.compare("Sandra Vaughn", "Евгений Сандро", schema="person").match
     assert _values("Andrey TSCHERESOW", "Andrey CHEREZOV")["query_coverage"] < 0.9
     assert not scrutiny.compare("TSCHERESOW", "ЧЕРЕЗОВ", schema="organization").match
+
+
+def test_an_arabic_compound_is_one_part_however_it_is_spelt() -> None:
+    # Written joined on one side and apart on the other (features._merge_joined) ...
+    for spelt, listed in (
+        ("Abdurrahman YASIN", "Abdul Rahman YASIN"),
+        ("Nasiruddin HAQQANI", "Nasir al-Din HAQQANI"),
+        ("Ehsanullah SARFIDA", "Ehsan Ullah SARFIDA"),
+        ("AZIZ, Abdul", "Abdul AZIZ"),  # and apart on both sides, in another order
+    ):
+        assert scrutiny.compare(spelt, listed, schema="person").match, spelt
+    # ... or joined on both sides with other vowels (features.same_compound).
+    assert features.same_compound("abdullah", "abdallah")
+    assert not features.same_compound("abdullah", "abdulkarim")
+    assert scrutiny.compare("Abdulla YASIN", "Abdallah YASIN", schema="person").match
+    # Another compound is another name.
+    assert not scrutiny.compare("Abdul Karim YASIN", "Abdul Rahman YASIN", schema="person").match

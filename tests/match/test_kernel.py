@@ -183,6 +183,7 @@ def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
         "محمد ناذر جمال الدين",
         "محمد سيف الدين",
         "Abdul Rahman Yasin",
+        "Abdullah Yasin",
         "김정은",
         "김광수",
     ]

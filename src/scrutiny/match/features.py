@@ -493,6 +493,13 @@ def _merge_joined(
     return tuple(merged)
 
 
+def same_compound(a: str, b: str) -> bool:
+    """Two spellings of one Arabic compound written joined (Abdullah / Abdallah / Abdollah,
+    Nasiruddin / Nasir-uddin): one part, paired as if equal (kernel.score_gathered too)."""
+    key = arabic.compound_key(a)
+    return key is not None and key == arabic.compound_key(b)
+
+
 @lru_cache(maxsize=1 << 16)
 def _compound_map(parts: tuple[str, ...]) -> dict[str, str]:
     """Key -> part, of the parts that are Arabic compounds written joined (not to be
@@ -572,6 +579,11 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                 for j in range(len(c)):
                     if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
                         row[j] = 0.0
+        if any(map(arabic.compound_key, q)):
+            for i, row in enumerate(matrix):
+                for j in range(len(c)):
+                    if same_compound(q[i], c[j]):
+                        row[j] = 1.0
         if kind:
             for i, row in enumerate(matrix):
                 for j in range(len(c)):

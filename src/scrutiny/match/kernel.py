@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numba
 import numpy as np
@@ -106,6 +107,9 @@ class FormTable:
     # forms' tokens, else -1
     tok_skel: np.ndarray
     tok_patronymic: np.ndarray  # bool: features.looks_patronymic (patronymic_apart)
+    # int32 id of each token's text.arabic.compound_key (-1 none): computed, not saved
+    tok_compound: np.ndarray
+    compound_ids: dict[str, int]
     phon_ids: dict[str, int]
     skel_ids: dict[str, int]
     korean_ids: dict[str, int]
@@ -205,6 +209,7 @@ class FormTable:
             tok_gender=tok_gender,
             tok_skel=tok_skel,
             tok_patronymic=np.fromiter(map(looks_patronymic, vocab), np.bool_, len(vocab)),
+            **_compound_ids(vocab),
             phon_ids=phon_ids,
             skel_ids=skel_ids,
             korean_ids=korean_ids,
@@ -248,6 +253,7 @@ class FormTable:
             phon_ids={w: i for i, w in enumerate(words["phon_ids"])},
             skel_ids={w: i for i, w in enumerate(words["skel_ids"])},
             korean_ids={w: i for i, w in enumerate(words["korean_ids"])},
+            **_compound_ids(vocab),
             **arrays,
         )
 
@@ -489,6 +495,16 @@ def score_gathered(
     if apart.any():
         far = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=2) > 2
         raw[apart & far] = 0.0
+    # features.same_compound: two spellings of one Arabic compound are one part.
+    if table.compound_ids:
+        q_compound = np.fromiter(
+            (table.compound_ids.get(arabic.compound_key(t) or "", -1) for t in query.tokens),
+            np.int32,
+            len(query.tokens),
+        )
+        if (q_compound >= 0).any():
+            same = q_compound[:, None] == table.tok_compound[cols][None, :]
+            raw[same & (q_compound[:, None] >= 0)] = 1.0
     # features.typo_word and features.typo_short_word, word by word, for a typed
     # (organization / vessel) query only; their name tests (two parts, a shared legal form,
     # a company's only word) are `_features`'.
@@ -690,6 +706,19 @@ _SAVED_ARRAYS = (
     "tok_chars", "tok_gender", "tok_skel", "tok_patronymic",
 )  # fmt: skip
 _SAVED_WORDS = ("vocab", "legal_words", "phon_ids", "skel_ids", "korean_ids")
+
+
+def _compound_ids(vocab: list[str]) -> dict[str, Any]:
+    """FormTable.tok_compound and .compound_ids: the Arabic compounds of the vocabulary
+    written joined (Abdullah, Abdallah, Abdollah: one id), computed at build and at load."""
+    ids: dict[str, int] = {}
+    tok = np.full(len(vocab), -1, np.int32)
+    for vid, token in enumerate(vocab):
+        if token.startswith("abd") or token.endswith(("din", "dine", "deen", "lah")):
+            key = arabic.compound_key(token)
+            if key:
+                tok[vid] = ids.setdefault(key, len(ids))
+    return {"tok_compound": tok, "compound_ids": ids}
 
 
 def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

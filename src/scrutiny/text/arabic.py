@@ -363,31 +363,27 @@ def join_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
                 out[-1] += "allah"
                 i += 1
                 continue
-        if len(token) > 5 and token.startswith("abd"):
-            if token[3:] in _ALLAH_LATIN or _JOINED_ALLAH_LATIN.fullmatch(
-                "xxx" + token[3:]
-            ):  # Abdullah
-                out.append("abdallah")
-                i += 1
-                continue
-            joined = _ABD_JOINED.fullmatch(token)
-            if joined:
-                out.append("abd" + _abd_element(joined.group(3)))
-                i += 1
-                continue
-        din = _JOINED_DIN.fullmatch(token)
-        if din:
-            out.append(din.group(1) + "din")
-            i += 1
-            continue
-        allah = _JOINED_ALLAH_LATIN.fullmatch(token)
-        if allah:
-            out.append(allah.group(1) + "allah")
-            i += 1
-            continue
-        out.append(token)
+        out.append(_joined_key(token) or token)
         i += 1
     return tuple(out)
+
+
+def _joined_key(token: str) -> str | None:
+    """The one-part spelling of a compound written as one part (Abdurrahman, Abdullah,
+    Nasiruddin, Ehsanullah), or None for a part that is none."""
+    if len(token) > 5 and token.startswith("abd"):
+        if token[3:] in _ABD_ALLAH or _JOINED_ALLAH_LATIN.fullmatch("xxx" + token[3:]):
+            return "abdallah"  # Abdullah, Abdallah, Abdollah, Abdulla
+        joined = _ABD_JOINED.fullmatch(token)
+        if joined:
+            return "abd" + _abd_element(joined.group(3))
+    din = _JOINED_DIN.fullmatch(token)
+    if din:
+        return din.group(1) + "din"
+    allah = _JOINED_ALLAH_LATIN.fullmatch(token)
+    if allah:
+        return allah.group(1) + "allah"
+    return None
 
 
 # Parts that may begin or continue a compound (`join_compounds`), to skip the rest quickly.
@@ -415,9 +411,9 @@ def may_join(part: str, following: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def compound_key(token: str) -> str | None:
     """The one-part spelling `join_compounds` gives a compound written joined
-    (``abdurrahman`` → ``abdrahman``), or None for a part that is none."""
-    joined = join_compounds((token,))
-    return joined[0] if joined[0] != token else None
+    (``abdurrahman`` → ``abdrahman``, ``abdallah`` → itself), or None for a part that is
+    none."""
+    return _joined_key(token)
 
 
 @lru_cache(maxsize=1 << 16)
