@@ -714,10 +714,9 @@ def _compound_ids(vocab: list[str]) -> dict[str, Any]:
     ids: dict[str, int] = {}
     tok = np.full(len(vocab), -1, np.int32)
     for vid, token in enumerate(vocab):
-        if token.startswith("abd") or token.endswith(("din", "dine", "deen", "lah")):
-            key = arabic.compound_key(token)
-            if key:
-                tok[vid] = ids.setdefault(key, len(ids))
+        key = arabic.compound_key(token)
+        if key:
+            tok[vid] = ids.setdefault(key, len(ids))
     return {"tok_compound": tok, "compound_ids": ids}
 
 
@@ -764,12 +763,7 @@ def _compound_hashes(
         np.bool_,
         len(vocab),
     )
-    joined_keys = {
-        vid: key
-        for vid, t in enumerate(vocab)
-        if t.startswith("abd") or t.endswith(("din", "dine", "deen", "lah"))
-        if (key := arabic.compound_key(t))
-    }
+    joined_keys = {vid: key for vid, t in enumerate(vocab) if (key := arabic.compound_key(t))}
     extra: dict[int, list[int]] = {}
     nxt = np.zeros(len(tok), np.bool_)
     nxt[:-1] = middles[tok[1:]]

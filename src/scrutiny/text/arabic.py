@@ -308,6 +308,7 @@ _ABD_ALLAH = _ALLAH_LATIN | {"alla", "ulla", "olla"}  # Abdulla, Abdalla
 # Ehsanullah, Fadlallah, Hezbollah. Its first part has three letters or more, and the article
 # is written (Borodin and Saladin are left alone).
 _JOINED_DIN = re.compile(r"([a-z]{3,}?)(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")
+_JOINED_ENDINGS = ("din", "dine", "deen", "deene", "dien", "diene", "lah")
 _JOINED_ALLAH_LATIN = re.compile(r"([a-z]{3,}?)[aeiou]ll?ah")
 # After Abd, joined: the article's vowel and l (Abdulkarim), or its vowel with the sun letter
 # it became (Abdurrahman, Abdessalam), or a vowel alone (Abdurahim).
@@ -371,6 +372,8 @@ def join_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
 def _joined_key(token: str) -> str | None:
     """The one-part spelling of a compound written as one part (Abdurrahman, Abdullah,
     Nasiruddin, Ehsanullah), or None for a part that is none."""
+    if not token.startswith("abd") and not token.endswith(_JOINED_ENDINGS):
+        return None  # most parts: no pattern to try
     if len(token) > 5 and token.startswith("abd"):
         if token[3:] in _ABD_ALLAH or _JOINED_ALLAH_LATIN.fullmatch("xxx" + token[3:]):
             return "abdallah"  # Abdullah, Abdallah, Abdollah, Abdulla
