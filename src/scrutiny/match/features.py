@@ -579,7 +579,7 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                 for j in range(len(c)):
                     if row[j] > 0.0 and patronymic_apart(q[i], c[j]):
                         row[j] = 0.0
-        if any(map(arabic.compound_key, q)):
+        if _compound_map(q):
             for i, row in enumerate(matrix):
                 for j in range(len(c)):
                     if same_compound(q[i], c[j]):

@@ -262,7 +262,8 @@ def _compounds(core: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return joined, tuple(apart)
 
 
-def compound_keys(core: tuple[str, ...]) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def compound_keys(core: tuple[str, ...]) -> frozenset[str]:
     """One spelling of each Arabic compound in the parts, written joined or apart: a
     retrieval key, so that a name meets its compounds spelt the other way."""
-    return {*joined_compounds(core), *apart_compounds(core)}
+    return frozenset((*joined_compounds(core), *apart_compounds(core)))

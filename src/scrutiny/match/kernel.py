@@ -26,6 +26,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -260,8 +261,8 @@ class FormTable:
     def row_of(self, token: str) -> tuple[float, ...]:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
-        the table), syllable, gender form, patronymic (`tok_patronymic`), then the code
-        points `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so
+        the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
+        (`tok_compound`), then the code points `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so
         that one array call takes a query's rows; every integer here is exact in a float."""
         found = self.row_cache.get(token)
         if found is None:
@@ -278,6 +279,7 @@ class FormTable:
                 _short_syllable(token),
                 gender_form(token),
                 looks_patronymic(token),
+                self.compound_ids.get(arabic.compound_key(token) or "", -1),
                 *chars,
                 *[0] * (_SHORT_PART + 1 - len(chars)),
             )
@@ -321,6 +323,7 @@ class QueryForms:
     gender: np.ndarray  # int64 features.gender_form per row
     common: np.ndarray  # float64 features.commonness of each row
     patronymic: np.ndarray  # bool per row (FormTable.tok_patronymic)
+    compound: np.ndarray  # int64 per row (FormTable.tok_compound; -1 none)
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
@@ -496,15 +499,9 @@ def score_gathered(
         far = process.cdist(query.tokens, vocab, scorer=OSA.distance, score_cutoff=2) > 2
         raw[apart & far] = 0.0
     # features.same_compound: two spellings of one Arabic compound are one part.
-    if table.compound_ids:
-        q_compound = np.fromiter(
-            (table.compound_ids.get(arabic.compound_key(t) or "", -1) for t in query.tokens),
-            np.int32,
-            len(query.tokens),
-        )
-        if (q_compound >= 0).any():
-            same = q_compound[:, None] == table.tok_compound[cols][None, :]
-            raw[same & (q_compound[:, None] >= 0)] = 1.0
+    if query.compound.max() >= 0:
+        same = query.compound[:, None] == table.tok_compound[cols][None, :]
+        raw[same & (query.compound[:, None] >= 0)] = 1.0
     # features.typo_word and features.typo_short_word, word by word, for a typed
     # (organization / vessel) query only; their name tests (two parts, a shared legal form,
     # a company's only word) are `_features`'.
@@ -550,6 +547,8 @@ def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) 
     if query.typed:
         return out
     kinds = table.skel_kind[form_ids]
+    if not kinds.any():
+        return out
     for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON):
         if (kinds == kind).any():
             out[:, kind - 1] = [table.skeleton_id(t, kind) for t in query.tokens]
@@ -790,18 +789,20 @@ def compound_hash(tag: str, key: str) -> int:
     return hash((tag, arabic.skeleton(key)))
 
 
-def _query_compound_hashes(core: tuple[str, ...]) -> list[int]:
+@lru_cache(maxsize=1 << 16)
+def _query_compound_hashes(core: tuple[str, ...]) -> tuple[int, ...]:
     """The query form's side of `_compound_hashes`: a part written joined meets list parts
     written apart ("w"), parts written apart meet a list part written joined ("t")."""
-    return [compound_hash("w", key) for key in joined_compounds(core)] + [
-        compound_hash("t", key) for key in apart_compounds(core)
-    ]
+    return (
+        *(compound_hash("w", key) for key in joined_compounds(core)),
+        *(compound_hash("t", key) for key in apart_compounds(core)),
+    )
 
 
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
     """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not eight)."""
     short = _SHORT_PART + 1
-    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 8 + short)
+    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 9 + short)
     cols = values.T.astype(np.int64)  # a copy: each row is a contiguous array
     vid = cols[0]
     unknown = vid < 0
@@ -816,7 +817,8 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
         "syl": cols[5].astype(np.bool_),
         "gender": cols[6],
         "patronymic": cols[7].astype(np.bool_),
-        "chars": np.ascontiguousarray(cols[8:].T, np.int32),
+        "compound": cols[8],
+        "chars": np.ascontiguousarray(cols[9:].T, np.int32),
     }
 
 
