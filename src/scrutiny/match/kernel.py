@@ -262,8 +262,9 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
-        (`tok_compound`), then the code points `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so
-        that one array call takes a query's rows; every integer here is exact in a float."""
+        (`tok_compound`), then the code points `_short_typo` compares (as `_token_arrays`
+        gives the vocabulary's). Floats, so that one array call takes a query's rows; every
+        integer here is exact in a float."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
@@ -751,34 +752,27 @@ def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndar
 
 def _compound_hashes(
     vocab: list[str], tok: np.ndarray, off: np.ndarray, has_next: np.ndarray
-) -> dict[int, list[int]]:
+) -> dict[int, tuple[int, ...]]:
     """Per form, `compound_hash`es of its Arabic compounds: parts that make one written apart
     ("w", to meet a query part that writes it joined) and parts that are one written joined
     ("t", to meet a query's parts written apart). Either sends the pair to `align`, whose
-    `features._merge_joined` joins them."""
+    `features._merge_joined` joins them. The compounds are the query's own
+    (`forms.apart_compounds`, `joined_compounds`), read only in forms holding a part that may
+    begin, continue or be one."""
     starts = np.fromiter((t in arabic.COMPOUND_STARTS for t in vocab), np.bool_, len(vocab))
-    middles = np.fromiter(
-        (t in arabic.COMPOUND_MIDDLES or arabic.DIN_SUFFIX.fullmatch(t) is not None for t in vocab),
-        np.bool_,
-        len(vocab),
-    )
-    joined_keys = {vid: key for vid, t in enumerate(vocab) if (key := arabic.compound_key(t))}
-    extra: dict[int, list[int]] = {}
-    nxt = np.zeros(len(tok), np.bool_)
-    nxt[:-1] = middles[tok[1:]]
-    for p in np.flatnonzero(has_next & (starts[tok] | nxt)).tolist():
-        fid = int(np.searchsorted(off, p, side="right")) - 1
-        end = int(off[fid + 1])
-        for width in (2, 3):
-            if p + width <= end:
-                key = arabic.window_key(tuple(vocab[v] for v in tok[p : p + width].tolist()))
-                if key:
-                    extra.setdefault(fid, []).append(compound_hash("w", key))
-    if joined_keys:
-        vids = np.fromiter(joined_keys, np.int64, len(joined_keys))
-        for p in np.flatnonzero(np.isin(tok, vids)).tolist():
-            fid = int(np.searchsorted(off, p, side="right")) - 1
-            extra.setdefault(fid, []).append(compound_hash("t", joined_keys[int(tok[p])]))
+    middles = np.fromiter(map(arabic.may_continue, vocab), np.bool_, len(vocab))
+    joined = np.fromiter((arabic.compound_key(t) is not None for t in vocab), np.bool_, len(vocab))
+    may = joined[tok]
+    may[:-1] |= has_next[:-1] & (starts[tok[:-1]] | middles[tok[1:]])
+    extra: dict[int, tuple[int, ...]] = {}
+    for fid in np.unique(np.searchsorted(off, np.flatnonzero(may), side="right") - 1).tolist():
+        core = tuple(vocab[v] for v in tok[off[fid] : off[fid + 1]].tolist())
+        hashes = (
+            *(compound_hash("w", key) for key in apart_compounds(core)),
+            *(compound_hash("t", key) for key in joined_compounds(core)),
+        )
+        if hashes:
+            extra[fid] = hashes
     return extra
 
 
@@ -1061,7 +1055,8 @@ def _features(
                 q_sim[:] = 1.0
                 c_sim[:] = 1.0
             elif nq > 0 and nc > 0:
-                # features.align: a Latin query meets an Arabic-script list name by skeleton.
+                # features.align: a Latin query meets a list name read from Arabic or
+                # Cyrillic script by skeleton.
                 kind = 0 if typed or q_kind[k] else form_kind[f]
                 s = kind - 1  # the column of q_skel and tok_skel of this kind
                 used_q = np.zeros(nq, np.bool_)

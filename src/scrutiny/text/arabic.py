@@ -304,20 +304,22 @@ _LATIN_ARTICLES = frozenset(
 _DIN = frozenset({"din", "deen", "dine", "dien", "ddin", "ddine"})
 _ALLAH_LATIN = frozenset({"allah", "ullah", "ollah", "illah", "ellah"})
 _ABD_ALLAH = _ALLAH_LATIN | {"alla", "ulla", "olla"}  # Abdulla, Abdalla
-# The din or Allah ending of a joined compound: Nasiruddin, Seifeddine, Ezzedine;
-# Ehsanullah, Fadlallah, Hezbollah. Its first part has three letters or more, and the article
-# is written (Borodin and Saladin are left alone).
-_JOINED_DIN = re.compile(r"([a-z]{3,}?)(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")
+# The din or Allah ending of a compound, written as a part of its own (Nasir uddin, Salah
+# eddine) or joined to the name before it: Nasiruddin, Seifeddine, Ezzedine; Ehsanullah,
+# Fadlallah, Hezbollah. That name has three letters or more, and the article is written
+# (Borodin and Saladin are left alone).
+DIN_SUFFIX = re.compile(r"(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")
+_ALLAH_SUFFIX = r"[aeiou]ll?ah"
+_JOINED_DIN = re.compile(r"([a-z]{3,}?)" + DIN_SUFFIX.pattern)
+_JOINED_ALLAH_LATIN = re.compile(r"([a-z]{3,}?)" + _ALLAH_SUFFIX)
+_ENDS_ALLAH = re.compile(r"[a-z]*?" + _ALLAH_SUFFIX)  # after Abd: Abdullah, Abdoullah
+# Every ending these patterns can match: the quick test before them.
 _JOINED_ENDINGS = ("din", "dine", "deen", "deene", "dien", "diene", "lah")
-_JOINED_ALLAH_LATIN = re.compile(r"([a-z]{3,}?)[aeiou]ll?ah")
 # After Abd, joined: the article's vowel and l (Abdulkarim), or its vowel with the sun letter
 # it became (Abdurrahman, Abdessalam), or a vowel alone (Abdurahim).
 _ABD_JOINED = re.compile(
     r"abd(?:[aeiou]l(?=[^aeiou])|[aeiou]l(?=[aeiou])|[aeiou](?=(.)\1)(.)|[aeiou])?([a-z]{3,})"
 )
-
-
-DIN_SUFFIX = re.compile(r"(?:[aeiou][ld]d|ed)(?:i|ee|ie)ne?")  # uddin, eddine, aldin
 
 
 def _abd_element(rest: str) -> str:
@@ -364,18 +366,20 @@ def join_compounds(tokens: tuple[str, ...]) -> tuple[str, ...]:
                 out[-1] += "allah"
                 i += 1
                 continue
-        out.append(_joined_key(token) or token)
+        out.append(compound_key(token) or token)
         i += 1
     return tuple(out)
 
 
-def _joined_key(token: str) -> str | None:
-    """The one-part spelling of a compound written as one part (Abdurrahman, Abdullah,
-    Nasiruddin, Ehsanullah), or None for a part that is none."""
+@lru_cache(maxsize=1 << 16)
+def compound_key(token: str) -> str | None:
+    """The one-part spelling `join_compounds` gives a compound written as one part
+    (``abdurrahman`` → ``abdrahman``, ``abdullah`` → ``abdallah``, ``abdallah`` → itself,
+    ``nasiruddin`` → ``nasirdin``), or None for a part that is none."""
     if not token.startswith("abd") and not token.endswith(_JOINED_ENDINGS):
         return None  # most parts: no pattern to try
     if len(token) > 5 and token.startswith("abd"):
-        if token[3:] in _ABD_ALLAH or _JOINED_ALLAH_LATIN.fullmatch("xxx" + token[3:]):
+        if token[3:] in _ABD_ALLAH or _ENDS_ALLAH.fullmatch(token[3:]):
             return "abdallah"  # Abdullah, Abdallah, Abdollah, Abdulla
         joined = _ABD_JOINED.fullmatch(token)
         if joined:
@@ -398,25 +402,21 @@ COMPOUND_MIDDLES = _LATIN_ARTICLES | _DIN | _ALLAH_LATIN
 MAY_HOLD_COMPOUND = re.compile(
     r"\babd|(?:^| )(?:"
     + "|".join(sorted(COMPOUND_MIDDLES))
-    + r")(?: |$)|(?:din|dine|deen|lah)(?: |$)"
+    + r")(?: |$)|(?:"
+    + "|".join(_JOINED_ENDINGS)
+    + r")(?: |$)"
 )
+
+
+def may_continue(part: str) -> bool:
+    """Whether `part` may continue a compound begun by the part before it (an article, din,
+    Allah, or an ending such as uddin)."""
+    return part in COMPOUND_MIDDLES or DIN_SUFFIX.fullmatch(part) is not None
 
 
 def may_join(part: str, following: str) -> bool:
     """Whether a compound may begin at `part` (a quick test before `window_key`)."""
-    return (
-        part in COMPOUND_STARTS
-        or following in COMPOUND_MIDDLES
-        or DIN_SUFFIX.fullmatch(following) is not None
-    )
-
-
-@lru_cache(maxsize=1 << 16)
-def compound_key(token: str) -> str | None:
-    """The one-part spelling `join_compounds` gives a compound written joined
-    (``abdurrahman`` → ``abdrahman``, ``abdallah`` → itself), or None for a part that is
-    none."""
-    return _joined_key(token)
+    return part in COMPOUND_STARTS or may_continue(following)
 
 
 @lru_cache(maxsize=1 << 16)

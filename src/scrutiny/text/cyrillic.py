@@ -307,8 +307,8 @@ _SLAVIC_SINGLE = str.maketrans(
     {"g": "H", "h": "H", "w": "v", "x": "ks", "q": "k", "z": "s"}  # German s for з (-ESOW)
     | dict.fromkeys("aeiouyj'`", "")
 )
-# c is ц before e, i, y and k (Polish, Czech: Cyganov, Damarnacki), ч at the end of a part (Milošević folded:
-# milosevic) and к elsewhere (Romanian, English: Neculiti, Nicolai).
+# c is ц before e, i, y and k (Polish, Czech: Cyganov, Damarnacki), ч at the end of a part
+# (Milošević folded: milosevic) and к elsewhere (Romanian, English: Neculiti, Nicolai).
 _C_SOFT = re.compile(r"c(?=[eiyk])")
 _C_FINAL = re.compile(r"c$")
 # Belarusian ў written u after a vowel, before a consonant or at the end (ZAITSAU, KRAEUSKY):
