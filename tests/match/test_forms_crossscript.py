@@ -29,10 +29,8 @@ def test_cross_script_readings(text: str, latin: str) -> None:
 
 
 def test_companies_read_j_based() -> None:
-    text = "Научно Производственное Объединение Поиск Северо Запад"  # five words: not a person
-    assert ("naucno", "proizvodstvennoje", "objedinenije", "poisk", "severo", "zapad") in cores(
-        text
-    )
+    text = "Научно Исследовательский Институт Поиск Северо Запад"  # six words: not a person
+    assert ("naucno", "issledovatelskij", "institut", "poisk", "severo", "zapad") in cores(text)
 
 
 def test_no_reading_drops_the_patronymic() -> None:
@@ -70,9 +68,26 @@ def test_russian_legal_forms_written_out_are_legal_forms_in_every_reading() -> N
     for text, legal in (
         ("Открытое акционерное общество «Поиск»", ("oao",)),
         ("Общество с ограниченной ответственностью “Ромашка”", ("ooo",)),
-        ("Акционерное общество Научно Производственное Объединение Поиск", ("ao",)),
+        ("Акционерное общество Научно Производственное Объединение Поиск", ("ao", "npo")),
+        ("Федеральное государственное унитарное предприятие «Поиск»", ("fgup",)),
+        ("Республиканское унитарное предприятие «Поиск»", ("rup",)),
     ):
         assert all(form.legal == legal for form in name_forms(text)), name_forms(text)
+
+
+def test_state_enterprises_the_lists_translate_are_one_legal_form() -> None:
+    # The lists write ФГУП / ГУП / НПО / НПП in English as FSUE / SUE / NPO / NPP, or spelt
+    # out: both sides leave the name's core as the same word.
+    for russian, english, legal in (
+        ("ФГУП «Авангард»", "Federal State Unitary Enterprise Avangard", "fgup"),
+        ("Государственное унитарное предприятие ДНР «Комтел»", "SUE DNR KOMTEL", "gup"),
+        ("НПП «Искра»", "Research and Production Enterprise Iskra", "npp"),
+        ("Научно-производственное объединение «Импульс»", "NPO Impuls", "npo"),
+    ):
+        for text in (russian, english):
+            forms = name_forms(text)
+            assert all(legal in form.legal for form in forms), forms
+            assert not any(legal in form.core for form in forms), forms
 
 
 def test_a_reading_of_arabic_script_is_flagged_and_explained() -> None:

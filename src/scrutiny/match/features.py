@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from scrutiny.match import _text
-from scrutiny.match.forms import Form
+from scrutiny.match.forms import Form, joined_skeleton, joined_skeletons
 from scrutiny.match.index import EntityRecord
 from scrutiny.text import arabic, cyrillic
 from scrutiny.text.orgforms import one_word_forms, token_weight_class
@@ -169,6 +169,9 @@ def typo_word(a: str, b: str) -> bool:
 # Form.cyrillic): 0 none.
 ARABIC_SKELETON = 1
 CYRILLIC_SKELETON = 2
+# Not a skeleton but a key of the same kind of use (`cyrillic.spelling_key`): a word read from
+# Cyrillic and a Latin one of one key are the same word however romanised, any name type.
+CYRILLIC_SPELLING = 3
 
 
 def skeleton_kind(form: Form) -> int:
@@ -185,6 +188,8 @@ def skeleton_key(token: str, kind: int = ARABIC_SKELETON) -> str:
     one has a skeleton only if it ends as a surname (`cyrillic.looks_slavic_surname`)."""
     if not token.isalpha():
         return ""
+    if kind == CYRILLIC_SPELLING:
+        return cyrillic.spelling_key(token)
     if kind == CYRILLIC_SKELETON:
         # Surnames only: a Latin name that is no Slavic one met Cyrillic names by consonants
         # too often (train side, 10,000 Faker customers: Sandra Vaughn / Евгений Сандро,
@@ -468,17 +473,23 @@ def _merge_joined(
     """Join neighbouring parts of `left` that `right` writes as one ("jong un" vs "jongun"),
     and two or three that make one Arabic compound `right` writes joined ("abdul rahman" vs
     "abdurrahman", "nasir al din" vs "nasiruddin": text.arabic.join_compounds), as
-    `right` writes it. `loose`: `right` is a Latin query and `left` a reading of Arabic
+    `right` writes it. `loose`: one side is a Latin query and the other a reading of Arabic
     script, whose compound may differ in its guessed vowels (seifeddine / sif al din): it is
-    joined as read, where the consonant skeletons agree."""
+    joined as read, where the consonant skeletons agree; and two neighbouring parts are
+    joined where together they have the skeleton of a long part of `right`
+    (`joined_skeleton`: mohammad hossein / mohmadhasin)."""
     if len(left) < 2:
         return left
     right_set = set(right)
     compounds = _compound_map(right)
+    long_parts = joined_skeletons(right) if loose else frozenset()
     merged: list[str] = []
     i = 0
     while i < len(left):
-        if i + 1 < len(left) and left[i] + left[i + 1] in right_set:
+        if i + 1 < len(left) and (
+            left[i] + left[i + 1] in right_set
+            or (long_parts and joined_skeleton(left[i], left[i + 1]) in long_parts)
+        ):
             merged.append(left[i] + left[i + 1])
             i += 2
             continue
@@ -556,7 +567,10 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
     # customer's spelling may follow (ZAITSAU, Belarusian, for ЗАЙЦЕВ; TSCHERESOW, German, for
     # ЧЕРЕЗОВ; HAVRYLCHUK, Ukrainian, for Гаврилчук).
     kind = 0 if typed or skeleton_kind(query) else skeleton_kind(name)
-    q = _merge_joined(query.core, name.core)
+    # One side read from Cyrillic, the other written in Latin: a word of one spelling key is
+    # the same word (Хамас, read "khamas" / Hamas; Рособоронэкспорт / Rosoboronexport).
+    spelled = query.cyrillic != name.cyrillic
+    q = _merge_joined(query.core, name.core, kind == ARABIC_SKELETON)
     c = _merge_joined(name.core, q, kind == ARABIC_SKELETON)
     # A legal form both names give stands for a second part in typo_short_word's test.
     legal_shared = bool(set(query.legal) & set(name.legal))
@@ -589,6 +603,11 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                 for j in range(len(c)):
                     if row[j] < _SKELETON_RAW and _same_skeleton(q[i], c[j], kind):
                         row[j] = _SKELETON_RAW
+        if spelled:
+            for i, row in enumerate(matrix):
+                for j in range(len(c)):
+                    if row[j] < 1.0 and _same_skeleton(q[i], c[j], CYRILLIC_SPELLING):
+                        row[j] = 1.0
         # Greedy one-to-one assignment, most similar parts first.
         ranked = sorted(
             ((row[j], i, j) for i, row in enumerate(matrix) for j in range(len(c))),
@@ -624,6 +643,8 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                     sim = _STRONG_SIM
                 if kind and sim < _STRONG_SIM and _same_skeleton(q[i], c[j], kind):
                     sim = _STRONG_SIM
+                if spelled and sim < 1.0 and _same_skeleton(q[i], c[j], CYRILLIC_SPELLING):
+                    sim = 1.0
             used_q.add(i)
             used_c.add(j)
             partner[i] = j

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from scrutiny.match import _text
 from scrutiny.model import EntityType
-from scrutiny.text import arabic
+from scrutiny.text import arabic, cyrillic
 
 MAX_TOKENS = 12
 _READ_SCRIPTS = frozenset({"Hani", "Hang", "Hira", "Kana"})
@@ -233,7 +233,19 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
         if form.korean:
             keys.add("k:" + form.korean)
         keys.update("c:" + key for key in compound_keys(form.core))
+        if form.cyrillic:
+            keys.update(spelling_keys(tokens))
+        if form.arabic:  # parts a Latin query may write as two (index.NameIndex.query_keys)
+            keys.update("j:" + key for key in joined_skeletons(form.core))
     return keys
+
+
+@lru_cache(maxsize=1 << 16)
+def spelling_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The "s:" keys of the words of a reading of Cyrillic whose `cyrillic.spelling_key` is not
+    the word as read (khamas -> "s:hamas"), which a Latin query's words look up
+    (`NameIndex.query_keys`): Hamas finds Хамас, Rosoboronexport Рособоронэкспорт."""
+    return frozenset("s:" + key for t in tokens if (key := cyrillic.spelling_key(t)) and key != t)
 
 
 def joined_compounds(core: tuple[str, ...]) -> tuple[str, ...]:
@@ -267,3 +279,29 @@ def compound_keys(core: tuple[str, ...]) -> frozenset[str]:
     """One spelling of each Arabic compound in the parts, written joined or apart: a
     retrieval key, so that a name meets its compounds spelt the other way."""
     return frozenset((*joined_compounds(core), *apart_compounds(core)))
+
+
+JOINED_SKELETON_MIN = 5  # consonants: Sol Aleman joined is Salman (slmn), too short to be two names
+
+
+def joined_skeleton(a: str, b: str) -> str:
+    """The consonant skeleton of two neighbouring parts written as one, if long enough to
+    meet a part of a name read from Arabic script that writes them joined (MOHAMMAD HOSSEIN /
+    محمدحسین, read "mohmadhasin"; NASER MALEKI / ناصرملکی), else ""."""
+    key = _skeleton(a + b)
+    # Each part must add to it: GHOLAMREZA ZIAEI joined keeps gholamreza's skeleton (klmrz).
+    if len(key) < JOINED_SKELETON_MIN or key in (_skeleton(a), _skeleton(b)):
+        return ""
+    return key
+
+
+@lru_cache(maxsize=1 << 17)
+def _skeleton(token: str) -> str:
+    return arabic.skeleton(token)
+
+
+@lru_cache(maxsize=1 << 16)
+def joined_skeletons(parts: tuple[str, ...]) -> frozenset[str]:
+    """Skeletons of the parts of a name read from Arabic script long enough to be two joined
+    (`joined_skeleton`)."""
+    return frozenset(key for part in parts if len(key := _skeleton(part)) >= JOINED_SKELETON_MIN)

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,9 @@ import pyarrow as pa
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import ids
-from scrutiny.match.forms import Form, encode_forms, index_keys, name_forms
+from scrutiny.match.forms import Form, encode_forms, index_keys, joined_skeleton, name_forms
 from scrutiny.model import Entity, EntityType, NameKind
+from scrutiny.text import cyrillic
 
 # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms); 3: forms
 # flag Sino-Korean readings (Form.sino) and readings of Han, Hangul and Kana (Form.reading);
@@ -51,7 +53,7 @@ from scrutiny.model import Entity, EntityType, NameKind
 # token's skeleton of both kinds; 18: Arabic compounds have a retrieval key ("c:", one
 # spelling for Abdurrahman and Abdul Rahman). The matcher's form table is saved with the
 # index (kernel.FormTable.save): a change to what it holds is a change of format too.
-FORMAT_VERSION = 18
+FORMAT_VERSION = 19
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,
@@ -406,7 +408,21 @@ class NameIndex:
             if kid is not None:
                 weighted[kid] = float(self.weights[kid])
         for form in forms:
+            if not (form.arabic or form.cyrillic):
+                # Two parts a reading of Arabic script writes as one (forms.joined_skeleton).
+                for a, b in pairwise(form.core):
+                    spelt = joined_skeleton(a, b)
+                    kid = self.key_ids.get("j:" + spelt) if spelt else None
+                    if kid is not None:
+                        weighted[kid] = max(weighted.get(kid, 0.0), float(self.weights[kid]))
             for token in form.tokens:
+                # A Latin word meets the words of Cyrillic readings of its spelling key
+                # (forms.spelling_keys), a Cyrillic reading's word the Latin word that is it.
+                spelt = cyrillic.spelling_key(token)
+                if spelt and not (form.cyrillic and spelt == token):
+                    kid = self.key_ids.get(("t:" if form.cyrillic else "s:") + spelt)
+                    if kid is not None:
+                        weighted[kid] = max(weighted.get(kid, 0.0), float(self.weights[kid]))
                 if self.knows(token):
                     continue
                 for neighbour in self.typo_neighbours(token):

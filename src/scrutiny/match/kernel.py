@@ -49,6 +49,7 @@ from scrutiny.match.features import (
     _TYPO_ALONE,
     ARABIC_SKELETON,
     CYRILLIC_SKELETON,
+    CYRILLIC_SPELLING,
     NAME_FEATURES,
     align,
     commonness,
@@ -66,6 +67,8 @@ from scrutiny.match.forms import (
     decode_forms,
     form_columns,
     joined_compounds,
+    joined_skeleton,
+    joined_skeletons,
 )
 from scrutiny.text import arabic
 
@@ -73,6 +76,7 @@ N_NAME = len(NAME_FEATURES)
 _NO_EDITS = np.zeros((0, 0), np.bool_)
 _ROW_CACHE = 200_000  # query tokens whose FormTable.row_of values are kept between queries
 WEAK_AT = NAME_FEATURES.index("weak_alias")
+_CYRILLIC = CYRILLIC_SKELETON  # a form read from Cyrillic (FormTable.skel_kind)
 
 
 @dataclass
@@ -144,7 +148,6 @@ class FormTable:
         tok_array = np.fromiter(map(vocab_ids.__getitem__, parts), np.int32, len(parts))
         off_array = np.zeros(len(form_lines) + 1, np.int64)
         np.cumsum(counts, out=off_array[1:])
-        joined_off, joined = _joined(vocab, tok_array, off_array)
         legal_words: dict[str, int] = {}
         legal_off = [0]
         legal_tok: list[int] = []
@@ -166,6 +169,7 @@ class FormTable:
             ],
             np.int8,
         )
+        joined_off, joined = _joined(vocab, tok_array, off_array, skel_kind == ARABIC_SKELETON)
         tok_syl, tok_chars, tok_gender = _token_arrays(vocab)
         phon_ids: dict[str, int] = {}
         tok_phon = []
@@ -175,13 +179,19 @@ class FormTable:
         # Skeletons only meet parts of list names read from Arabic or Cyrillic script
         # (features.align): only their tokens get one, of that script's kind.
         skel_ids: dict[str, int] = {}
-        tok_skel = np.full((len(vocab), 2), -1, np.int32)
+        tok_skel = np.full((len(vocab), 3), -1, np.int32)
         for fid in np.flatnonzero(skel_kind).tolist():
             kind = int(skel_kind[fid])
             for vid in tok_array[off_array[fid] : off_array[fid + 1]].tolist():
                 key = skeleton_key(vocab[vid], kind)
                 if key:
                     tok_skel[vid, kind - 1] = skel_ids.setdefault(f"{kind}{key}", len(skel_ids))
+        # Spelling keys of every word: a Latin query meets a Cyrillic reading's words by them,
+        # and a Cyrillic query's reading the Latin names' words.
+        for vid, token in enumerate(vocab):
+            key = skeleton_key(token, CYRILLIC_SPELLING)
+            if key:
+                tok_skel[vid, 2] = skel_ids.setdefault(f"{CYRILLIC_SPELLING}{key}", len(skel_ids))
         return cls(
             form_lines=form_lines,
             name_off=np.asarray(name_off, np.int64),
@@ -242,7 +252,9 @@ class FormTable:
             return None  # unreadable: the caller builds the table instead
         vocab = words["vocab"]
         # Python's string hash is per process: neighbour hashes are computed again.
-        joined_off, joined = _joined(vocab, arrays["tok"], arrays["off"])
+        joined_off, joined = _joined(
+            vocab, arrays["tok"], arrays["off"], arrays["skel_kind"] == ARABIC_SKELETON
+        )
         return cls(
             form_lines=words["form_lines"],
             legal_words={w: i for i, w in enumerate(words["legal_words"])},
@@ -377,6 +389,8 @@ def prepare_query(
         # to `align`, which merges exactly.
         as_joined.extend(hash(t) for t in form.core)
         as_joined.extend(_query_compound_hashes(form.core))
+        if not typed and not skeleton_kind(form):
+            as_joined.extend(_skeleton_hashes(form.core, listed=False))
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
     flags = np.array(
@@ -544,11 +558,16 @@ def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) 
     """The query's skeleton ids (rows, 2) of the kinds the gathered forms are read with
     (`FormTable.skeleton_id`), -1 elsewhere: a person's query meets them (features.align),
     and most queries gather no such form of one kind or the other."""
-    out = np.full((len(query.tokens), 2), -1, np.int64)
-    if query.typed:
-        return out
+    out = np.full((len(query.tokens), 3), -1, np.int64)
     kinds = table.skel_kind[form_ids]
-    if not kinds.any():
+    # Spelling keys (column 2) where one side is read from Cyrillic and the other is not.
+    query_cyrillic = query.skel_kind == CYRILLIC_SKELETON
+    list_cyrillic = kinds == CYRILLIC_SKELETON
+    if (list_cyrillic.any() and not query_cyrillic.all()) or (
+        query_cyrillic.any() and not list_cyrillic.all()
+    ):
+        out[:, 2] = [table.skeleton_id(t, CYRILLIC_SPELLING) for t in query.tokens]
+    if query.typed or not kinds.any():
         return out
     for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON):
         if (kinds == kind).any():
@@ -720,9 +739,12 @@ def _compound_ids(vocab: list[str]) -> dict[str, Any]:
     return {"tok_compound": tok, "compound_ids": ids}
 
 
-def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _joined(
+    vocab: list[str], tok: np.ndarray, off: np.ndarray, arabic_forms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """(FormTable.joined_off, FormTable.joined): hash() of each form's neighbouring parts
-    written together, then the `_compound_hashes` of its Arabic compounds."""
+    written together, then the `_compound_hashes` of its Arabic compounds and, for a form
+    read from Arabic script (`arabic_forms`), the `_skeleton_hashes` of its parts."""
     counts = np.diff(off)
     has_next = np.ones(len(tok), bool)  # every part but each form's last
     has_next[off[1:][counts > 0] - 1] = False
@@ -733,6 +755,11 @@ def _joined(vocab: list[str], tok: np.ndarray, off: np.ndarray) -> tuple[np.ndar
     )
     base = np.maximum(counts - 1, 0)
     extra = _compound_hashes(vocab, tok, off, has_next)
+    for fid in np.flatnonzero(arabic_forms).tolist():
+        core = tuple(vocab[v] for v in tok[off[fid] : off[fid + 1]].tolist())
+        hashes = _skeleton_hashes(core, listed=True)
+        if hashes:
+            extra[fid] = extra.get(fid, ()) + hashes
     sizes = base.copy()
     for fid, hashes in extra.items():
         sizes[fid] += len(hashes)
@@ -781,6 +808,19 @@ def compound_hash(tag: str, key: str) -> int:
     consonant skeleton, so that a compound read from Arabic script with other vowels (sif al
     din / seifeddine) is sent to `align` too."""
     return hash((tag, arabic.skeleton(key)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton_hashes(core: tuple[str, ...], listed: bool) -> tuple[int, ...]:
+    """Hashes that send a Latin query and a name read from Arabic script to `align` when two
+    neighbouring parts of one side make one long part of the other by consonant skeleton
+    (features.joined_skeleton: MOHAMMAD HOSSEIN / محمدحسین): "j" for two parts written
+    apart, "p" for one long part, tagged by the side that writes them apart, the list's
+    (`listed`) or the query's."""
+    apart, whole = ("l", "q") if listed else ("q", "l")
+    hashes = [hash((apart, key)) for a, b in pairwise(core) if (key := joined_skeleton(a, b))]
+    hashes += [hash((whole, key)) for key in joined_skeletons(core)]
+    return tuple(hashes)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -1059,6 +1099,9 @@ def _features(
                 # Cyrillic script by skeleton.
                 kind = 0 if typed or q_kind[k] else form_kind[f]
                 s = kind - 1  # the column of q_skel and tok_skel of this kind
+                # features.align: one side read from Cyrillic, the other not: a word of one
+                # spelling key (column 2) is the same word.
+                spelled = (q_kind[k] == _CYRILLIC) != (form_kind[f] == _CYRILLIC)
                 used_q = np.zeros(nq, np.bool_)
                 used_c = np.zeros(nc, np.bool_)
                 partner = np.full(nq, -1, np.int64)
@@ -1082,6 +1125,13 @@ def _features(
                                 and q_skel[rows[i], s] == tok_skel[cols[ccols[j]], s]
                             ):
                                 x = _SKELETON_RAW
+                            if (
+                                spelled
+                                and x < 1.0
+                                and q_skel[rows[i], 2] >= 0
+                                and q_skel[rows[i], 2] == tok_skel[cols[ccols[j]], 2]
+                            ):
+                                x = 1.0
                             if x >= best:
                                 best = x
                                 bi = i
@@ -1114,6 +1164,13 @@ def _features(
                             and q_skel[rows[bi], s] == tok_skel[cols[ccols[bj]], s]
                         ):
                             x = _STRONG_SIM  # features.align: the same consonant skeleton
+                        if (
+                            spelled
+                            and x < 1.0
+                            and q_skel[rows[bi], 2] >= 0
+                            and q_skel[rows[bi], 2] == tok_skel[cols[ccols[bj]], 2]
+                        ):
+                            x = 1.0  # features.align: the same spelling key
                     q_sim[bi] = x
                     c_sim[bj] = x
                     g = q_gender[rows[bi]]

@@ -346,3 +346,40 @@ def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
     token = _C_FINAL.sub("C", _C_SOFT.sub("T", token)).replace("c", "k")
     token = "".join(ch for ch in token.translate(_SLAVIC_SINGLE) if ch.isalpha())
     return _REPEATED.sub(r"\1", token)
+
+
+# What the romanisation systems write differently for one Cyrillic letter, and English for
+# its own words' sounds, folded to one letter (longest first): х is kh, ch, h; ч ch, tch,
+# tsch (they share the key, a loose one); ш sh, sch, sj; ж zh, zj; ц ts, tz, c; кс x.
+_SPELLING_DIGRAPHS = (
+    ("shch", "s"), ("tsch", "h"), ("sch", "s"), ("tch", "h"), ("sh", "s"), ("sj", "s"),
+    ("zh", "z"), ("zj", "z"), ("kh", "h"), ("ch", "h"), ("ts", "k"), ("tz", "k"), ("ck", "k"),
+    ("ph", "f"), ("th", "t"),
+)  # fmt: skip
+_SPELLING_SINGLE = str.maketrans({"c": "k", "q": "k", "x": "ks", "w": "v", "y": "i", "j": "i"})
+SPELLING_MIN = 4  # letters: a shorter part says too little to be met loosely
+
+
+@lru_cache(maxsize=1 << 17)
+def spelling_key(token: str) -> str:
+    """One folded Latin word of a name as any romanisation of its Cyrillic would give it, vowels
+    kept: "khamas" and "hamas" -> "hamas", "yevraz" and "evraz" -> "evraz",
+    "rosoboroneksport" and "rosoboronexport" -> "rosoboroneksport", "promtekhnologiya" and
+    "promtechnology" -> "promtehnologi", "tsiti" and "citi" -> "kiti"; "" for a word of fewer
+    than SPELLING_MIN letters or not only letters.
+
+    Stricter than `skeleton`: every vowel but an iotation is kept, so that it may stand for
+    an exact match of a word read from Cyrillic (a company's or a person's) with the spelling
+    its English list name or a customer gives."""
+    if len(token) < SPELLING_MIN or not token.isalpha():
+        return ""
+    for digraph, value in _SPELLING_DIGRAPHS:
+        token = token.replace(digraph, value)
+    token = _REPEATED.sub(r"\1", token.translate(_SPELLING_SINGLE))
+    if token.startswith("ie"):  # е at the start: Yevraz / Evraz, Yelena / Elena
+        token = token[1:]
+    if token.endswith("ia") and len(token) > SPELLING_MIN:  # -ия, -ija: tekhnologiya / technology
+        token = token[:-1]
+    if token.endswith("of"):  # -off: Ivanoff / Ivanov
+        token = token[:-1] + "v"
+    return token
