@@ -11,7 +11,7 @@ from scrutiny.match.features import (
     dob_relation,
     part_weights,
 )
-from scrutiny.match.forms import name_forms
+from scrutiny.match.forms import joined_skeleton, name_forms
 from scrutiny.match.query import Query
 
 
@@ -534,3 +534,30 @@ def test_an_arabic_compound_is_one_part_however_it_is_spelt() -> None:
     assert scrutiny.compare("Abdulla YASIN", "Abdallah YASIN", schema="person").match
     # Another compound is another name.
     assert not scrutiny.compare("Abdul Karim YASIN", "Abdul Rahman YASIN", schema="person").match
+
+
+def test_a_word_read_from_cyrillic_meets_its_english_spelling() -> None:
+    # The list writes the name in Cyrillic only; the customer, as the English lists do.
+    for spelt, listed, schema in (
+        ("Hamas", "Хамас", "organization"),
+        ("JSC ROSOBORONEXPORT", "AO Рособоронэкспорт", "organization"),
+        ("LLC Promtechnology", "ООО “Промтехнология”", "organization"),
+        ("FSUE Avangard", "ФГУП «Авангард»", "organization"),  # and its legal form
+    ):
+        result = scrutiny.compare(spelt, listed, schema=schema)
+        assert result.match, spelt
+        assert all(p["similarity"] == 1.0 for p in result.explanation["parts"]), spelt
+    hit = scrutiny.compare("Hamas", "Хамас", schema="organization").explanation
+    assert hit["parts"][0]["spelling_key"] == "hamas"
+    # Only across scripts: two Latin spellings stay two words.
+    assert _values("Karl SCHMIDT", "Carl SCHMIDT")["exact"] == 0.0
+
+
+def test_parts_a_reading_of_arabic_script_writes_joined() -> None:
+    assert scrutiny.compare("Naser MALEKI", "ناصرملکی", schema="person").match
+    assert scrutiny.compare("Ali Akbar TABATABAEI", "علی اکبرطباطبایی", schema="person").match
+    # Each part must add to the skeleton, and it must be long: GHOLAMREZA ZIAEI joined keeps
+    # gholamreza's, Sol Aleman joined is Salman's (slmn).
+    assert joined_skeleton("gholamreza", "ziaei") == ""
+    assert joined_skeleton("sol", "aleman") == ""
+    assert not scrutiny.compare("Sol Aleman", "سلمان", schema="person").match

@@ -121,7 +121,7 @@ def test_candidates_do_not_depend_on_the_order_of_the_query_keys(
     kept = []
     for order in (ahmad, ahmad[::-1]):  # ... inserted in two orders
         keys = {putin: 0.6, **{kid: weights[kid] for kid in order}}
-        monkeypatch.setattr(index, "query_keys", lambda _, keys=keys: keys)
+        monkeypatch.setattr(index, "query_keys", lambda *_, keys=keys: keys)
         kept.append(index.candidates(forms, 1)[0].tolist())
     assert kept[0] == kept[1]
 

@@ -169,6 +169,24 @@ def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
     assert compounds > 100  # Abdul Rahman, Nasir al-Din
 
 
+def test_a_query_token_reads_as_the_tables_own_token(sdn_matcher: Matcher) -> None:
+    """`FormTable.row_of` takes a vocabulary token's values from the table's columns: the
+    same values its word tests give a token the table does not hold."""
+    table = sdn_matcher.forms
+    for token in random.Random(5).sample(table.vocab, 2000):
+        table.row_cache.clear()
+        from_columns = table.row_of(token)
+        vid = table.vocab_ids.pop(token)
+        try:
+            table.row_cache.clear()
+            computed = table.row_of(token)
+        finally:
+            table.vocab_ids[token] = vid
+            table.row_cache.clear()
+        assert from_columns[0] == vid and computed[0] == -1
+        assert tuple(map(float, from_columns[1:])) == tuple(map(float, computed[1:])), token
+
+
 def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
     """Skeletons of both kinds (features.skeleton_kind) and Korean syllable order, on list
     names written in Cyrillic, Arabic script and Hangul, against Latin spellings."""

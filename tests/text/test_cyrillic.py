@@ -10,6 +10,7 @@ from scrutiny.text.cyrillic import (
     language,
     looks_slavic_surname,
     skeleton,
+    spelling_key,
 )
 from scrutiny.text.normalize import fold
 from scrutiny.text.translit import latin_forms
@@ -129,3 +130,27 @@ def test_other_names_keep_their_consonants() -> None:
     # Given names and names that are no Slavic surnames get no skeleton at all.
     for word in ("sandro", "mayer", "yevgeniy", "aleksey", "kim"):
         assert not looks_slavic_surname(word), word
+
+
+@pytest.mark.parametrize(
+    ("read", "english"),
+    [
+        ("khamas", "hamas"),  # х as kh; English h
+        ("yevraz", "evraz"),  # е at the start
+        ("rosoboroneksport", "rosoboronexport"),  # кс / x
+        ("promtekhnologiya", "promtechnology"),  # -ия / -y, тех / tech
+        ("tsiti", "citi"),  # ц
+        ("beltekheksport", "beltechexport"),
+        ("ivanoff", "ivanov"),
+        ("mikhail", "michail"),
+    ],
+)
+def test_one_word_in_two_romanisations_has_one_spelling_key(read: str, english: str) -> None:
+    assert spelling_key(read) == spelling_key(english) != ""
+
+
+def test_spelling_keys_keep_the_vowels_and_skip_short_words() -> None:
+    assert spelling_key("ivanov") != spelling_key("ivanova")
+    assert spelling_key("hamas") != spelling_key("hamad")
+    assert spelling_key("petrov") != spelling_key("patrov")
+    assert spelling_key("kim") == "" and spelling_key("ooo2") == ""

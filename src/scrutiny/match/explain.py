@@ -8,6 +8,7 @@ from scrutiny.match.features import ARABIC_SKELETON, NAME_FEATURES, skeleton_key
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
+from scrutiny.text import cyrillic
 
 
 def explain(
@@ -89,6 +90,16 @@ def form_fields(
             key = skeleton_key(part["query"], kind)
             if part["query"] != part["list"] and key and key == skeleton_key(part["list"], kind):
                 part["consonant_skeleton"] = key
+    if (
+        query_form is not None
+        and list_form is not None
+        and query_form.cyrillic != list_form.cyrillic
+    ):
+        # One side read from Cyrillic: say which words met as one spelling (features.align).
+        for part in fields["parts"]:
+            key = cyrillic.spelling_key(part["query"])
+            if part["query"] != part["list"] and key and key == cyrillic.spelling_key(part["list"]):
+                part["spelling_key"] = key
     return fields
 
 

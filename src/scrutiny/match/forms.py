@@ -284,6 +284,7 @@ def compound_keys(core: tuple[str, ...]) -> frozenset[str]:
 JOINED_SKELETON_MIN = 5  # consonants: Sol Aleman joined is Salman (slmn), too short to be two names
 
 
+@lru_cache(maxsize=1 << 17)
 def joined_skeleton(a: str, b: str) -> str:
     """The consonant skeleton of two neighbouring parts written as one, if long enough to
     meet a part of a name read from Arabic script that writes them joined (MOHAMMAD HOSSEIN /
@@ -293,6 +294,18 @@ def joined_skeleton(a: str, b: str) -> str:
     if len(key) < JOINED_SKELETON_MIN or key in (_skeleton(a), _skeleton(b)):
         return ""
     return key
+
+
+JOINED_HEAD = 3  # consonants of a first part that begin its `joined_skeleton` for sure
+
+
+def joined_head(a: str) -> str:
+    """The first JOINED_HEAD consonants of `a`'s skeleton when it has more (so that what
+    follows cannot change them: a digraph or a double letter across the join), else "":
+    a `joined_skeleton(a, b)` begins with it, which lets a query skip pairs no "j:" key of
+    the index begins as."""
+    key = _skeleton(a)
+    return key[:JOINED_HEAD] if len(key) > JOINED_HEAD and not a.startswith(("al", "el")) else ""
 
 
 @lru_cache(maxsize=1 << 17)

@@ -29,7 +29,15 @@ import pyarrow as pa
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import ids
-from scrutiny.match.forms import Form, encode_forms, index_keys, joined_skeleton, name_forms
+from scrutiny.match.forms import (
+    JOINED_HEAD,
+    Form,
+    encode_forms,
+    index_keys,
+    joined_head,
+    joined_skeleton,
+    name_forms,
+)
 from scrutiny.model import Entity, EntityType, NameKind
 from scrutiny.text import cyrillic
 
@@ -182,6 +190,7 @@ class NameIndex:
     max_idf: float = field(init=False)
     _scratch: threading.local = field(init=False, repr=False)
     _typo_cache: dict[str, list[str]] = field(init=False, repr=False)
+    _heads: frozenset[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.key_ids = {key: i for i, key in enumerate(self.keys)}
@@ -400,17 +409,31 @@ class NameIndex:
                     found.add(candidate)
         return sorted(found)
 
-    def query_keys(self, forms: tuple[Form, ...]) -> dict[int, float]:
-        """Key id → weight for a query, including typo neighbours of unknown tokens."""
+    def _joined_heads(self) -> frozenset[str]:
+        """`forms.joined_head` of every "j:" key (forms.index_keys), computed once."""
+        if self._heads is None:
+            self._heads = frozenset(
+                key[2 : 2 + JOINED_HEAD] for key in self.key_ids if key.startswith("j:")
+            )
+        return self._heads
+
+    def query_keys(self, forms: tuple[Form, ...], person: bool = True) -> dict[int, float]:
+        """Key id → weight for a query, including typo neighbours of unknown tokens. `person`:
+        the query may be a person's (the only names whose parts meet by skeleton)."""
         weighted: dict[int, float] = {}
         for key in index_keys(forms):
             kid = self.key_ids.get(key)
             if kid is not None:
                 weighted[kid] = float(self.weights[kid])
         for form in forms:
-            if not (form.arabic or form.cyrillic):
-                # Two parts a reading of Arabic script writes as one (forms.joined_skeleton).
+            if person and form.korean is None and not (form.arabic or form.cyrillic):
+                # Two parts a reading of Arabic script writes as one (forms.joined_skeleton),
+                # tried only where the first part's skeleton begins one such part's.
+                heads = self._joined_heads()
                 for a, b in pairwise(form.core):
+                    head = joined_head(a)
+                    if head and head not in heads:
+                        continue
                     spelt = joined_skeleton(a, b)
                     kid = self.key_ids.get("j:" + spelt) if spelt else None
                     if kid is not None:
@@ -436,7 +459,7 @@ class NameIndex:
         self, forms: tuple[Form, ...], limit: int, schema: EntityType | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top `limit` name ids by summed key weight, with their retrieval scores."""
-        weighted = self.query_keys(forms)
+        weighted = self.query_keys(forms, schema in (None, EntityType.PERSON))
         if not weighted:
             return np.empty(0, np.int32), np.empty(0, np.float32)
         kids = np.fromiter(weighted.keys(), dtype=np.int64, count=len(weighted))

@@ -281,10 +281,25 @@ class FormTable:
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
                 self.row_cache.clear()
+            vid = self.vocab_ids.get(token, -1)
+            if vid >= 0:  # the table's own columns: no word test run again
+                found = self.row_cache[token] = (
+                    vid,
+                    commonness(token),
+                    int(self.tok_len[vid]),
+                    bool(self.tok_digit[vid]),
+                    int(self.tok_phon[vid]),
+                    bool(self.tok_syl[vid]),
+                    int(self.tok_gender[vid]),
+                    bool(self.tok_patronymic[vid]),
+                    int(self.tok_compound[vid]),
+                    *self.tok_chars[vid].tolist(),
+                )
+                return found
             code = _text.phonetic(token)
             chars = _code_points(token)
             found = self.row_cache[token] = (
-                self.vocab_ids.get(token, -1),
+                -1,
                 commonness(token),
                 len(token),
                 token.isdigit(),
@@ -389,8 +404,6 @@ def prepare_query(
         # to `align`, which merges exactly.
         as_joined.extend(hash(t) for t in form.core)
         as_joined.extend(_query_compound_hashes(form.core))
-        if not typed and not skeleton_kind(form):
-            as_joined.extend(_skeleton_hashes(form.core, listed=False))
         as_joined_off.append(len(as_joined))
     tokens = list(rows)
     flags = np.array(
@@ -536,7 +549,7 @@ def score_gathered(
         query.korean, query.has_korean, query.sino, query.reading, query.skel_kind,
         _query_skeletons(table, query, form_ids),
         query.single, query.legal_off, query.legal,
-        query.joined_off, query.joined, query.as_joined_off, query.as_joined,
+        query.joined_off, query.joined, *_as_joined(table, query, form_ids),
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
         table.tok_chars, table.tok_gender, table.tok_skel, table.korean, table.sino,
@@ -552,6 +565,24 @@ def score_gathered(
                 query.forms[k], form, idf, False, weights_of, query.typed, query.vessel
             ).values
     return values
+
+
+def _as_joined(
+    table: FormTable, query: QueryForms, form_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """QueryForms.as_joined_off and .as_joined, with each Latin form's `_skeleton_hashes`
+    added where a gathered form is read from Arabic script and the query may be a person's:
+    most queries gather none, and are spared them."""
+    if query.typed or not (table.skel_kind[form_ids] == ARABIC_SKELETON).any():
+        return query.as_joined_off, query.as_joined
+    off = [0]
+    hashes: list[int] = []
+    for k, form in enumerate(query.forms):
+        hashes.extend(query.as_joined[query.as_joined_off[k] : query.as_joined_off[k + 1]].tolist())
+        if form.korean is None and not skeleton_kind(form):
+            hashes.extend(_skeleton_hashes(form.core, listed=False))
+        off.append(len(hashes))
+    return np.asarray(off, np.int64), np.asarray(hashes, np.int64)
 
 
 def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) -> np.ndarray:

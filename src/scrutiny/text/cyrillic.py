@@ -34,6 +34,8 @@ import re
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from scrutiny.text.arabic import first_letter
+
 _TABLE = "text_cyrillic.tsv"
 _NAMES = "text_slavic_names.tsv"
 SCHEMES = ("en", "j", "sv")
@@ -344,8 +346,10 @@ def skeleton(token: str) -> str:  # cached by its caller, features.skeleton_key
     for digraph, value in _SLAVIC_DIGRAPHS:
         token = token.replace(digraph, value)
     token = _C_FINAL.sub("C", _C_SOFT.sub("T", token)).replace("c", "k")
-    token = "".join(ch for ch in token.translate(_SLAVIC_SINGLE) if ch.isalpha())
-    return _REPEATED.sub(r"\1", token)
+    token = token.translate(_SLAVIC_SINGLE)
+    if not token.isalpha():
+        token = "".join(filter(str.isalpha, token))
+    return _REPEATED.sub(first_letter, token)
 
 
 # What the romanisation systems write differently for one Cyrillic letter, and English for
@@ -375,7 +379,7 @@ def spelling_key(token: str) -> str:
         return ""
     for digraph, value in _SPELLING_DIGRAPHS:
         token = token.replace(digraph, value)
-    token = _REPEATED.sub(r"\1", token.translate(_SPELLING_SINGLE))
+    token = _REPEATED.sub(first_letter, token.translate(_SPELLING_SINGLE))
     if token.startswith("ie"):  # е at the start: Yevraz / Evraz, Yelena / Elena
         token = token[1:]
     if token.endswith("ia") and len(token) > SPELLING_MIN:  # -ия, -ija: tekhnologiya / technology
