@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from scrutiny.match import _text
@@ -241,6 +242,23 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def query_spelling_keys(form: Form, person: bool) -> tuple[str, ...]:
+    """The keys a query form looks up besides its `index_keys`: a Latin word's "s:" key
+    meets the words of Cyrillic readings that spell it alike (`spelling_keys`), a Cyrillic
+    reading's word the Latin word its key is ("t:"); and, for a query that may be a
+    person's, two Latin parts meet a part of a reading of Arabic script that writes them
+    as one ("j:", `joined_skeleton`)."""
+    keys = []
+    for token in form.tokens:
+        spelt = cyrillic.spelling_key(token)
+        if spelt and not (form.cyrillic and spelt == token):
+            keys.append(("t:" if form.cyrillic else "s:") + spelt)
+    if person and form.korean is None and not (form.arabic or form.cyrillic):
+        keys.extend("j:" + key for a, b in pairwise(form.core) if (key := joined_skeleton(a, b)))
+    return tuple(keys)
+
+
+@lru_cache(maxsize=1 << 16)
 def spelling_keys(tokens: tuple[str, ...]) -> frozenset[str]:
     """The "s:" keys of the words of a reading of Cyrillic whose `cyrillic.spelling_key` is not
     the word as read (khamas -> "s:hamas"), which a Latin query's words look up
@@ -294,18 +312,6 @@ def joined_skeleton(a: str, b: str) -> str:
     if len(key) < JOINED_SKELETON_MIN or key in (_skeleton(a), _skeleton(b)):
         return ""
     return key
-
-
-JOINED_HEAD = 3  # consonants of a first part that begin its `joined_skeleton` for sure
-
-
-def joined_head(a: str) -> str:
-    """The first JOINED_HEAD consonants of `a`'s skeleton when it has more (so that what
-    follows cannot change them: a digraph or a double letter across the join), else "":
-    a `joined_skeleton(a, b)` begins with it, which lets a query skip pairs no "j:" key of
-    the index begins as."""
-    key = _skeleton(a)
-    return key[:JOINED_HEAD] if len(key) > JOINED_HEAD and not a.startswith(("al", "el")) else ""
 
 
 @lru_cache(maxsize=1 << 17)

@@ -18,7 +18,6 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +28,8 @@ import pyarrow as pa
 from rapidfuzz.distance import OSA
 
 from scrutiny.match import ids
-from scrutiny.match.forms import (
-    JOINED_HEAD,
-    Form,
-    encode_forms,
-    index_keys,
-    joined_head,
-    joined_skeleton,
-    name_forms,
-)
+from scrutiny.match.forms import Form, encode_forms, index_keys, name_forms, query_spelling_keys
 from scrutiny.model import Entity, EntityType, NameKind
-from scrutiny.text import cyrillic
 
 # 2: name forms of the text layer of 2026-11-22 (Cyrillic, Arabic, legal forms); 3: forms
 # flag Sino-Korean readings (Form.sino) and readings of Han, Hangul and Kana (Form.reading);
@@ -190,7 +180,6 @@ class NameIndex:
     max_idf: float = field(init=False)
     _scratch: threading.local = field(init=False, repr=False)
     _typo_cache: dict[str, list[str]] = field(init=False, repr=False)
-    _heads: frozenset[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.key_ids = {key: i for i, key in enumerate(self.keys)}
@@ -409,14 +398,6 @@ class NameIndex:
                     found.add(candidate)
         return sorted(found)
 
-    def _joined_heads(self) -> frozenset[str]:
-        """`forms.joined_head` of every "j:" key (forms.index_keys), computed once."""
-        if self._heads is None:
-            self._heads = frozenset(
-                key[2 : 2 + JOINED_HEAD] for key in self.key_ids if key.startswith("j:")
-            )
-        return self._heads
-
     def query_keys(self, forms: tuple[Form, ...], person: bool = True) -> dict[int, float]:
         """Key id → weight for a query, including typo neighbours of unknown tokens. `person`:
         the query may be a person's (the only names whose parts meet by skeleton)."""
@@ -426,26 +407,12 @@ class NameIndex:
             if kid is not None:
                 weighted[kid] = float(self.weights[kid])
         for form in forms:
-            if person and form.korean is None and not (form.arabic or form.cyrillic):
-                # Two parts a reading of Arabic script writes as one (forms.joined_skeleton),
-                # tried only where the first part's skeleton begins one such part's.
-                heads = self._joined_heads()
-                for a, b in pairwise(form.core):
-                    head = joined_head(a)
-                    if head and head not in heads:
-                        continue
-                    spelt = joined_skeleton(a, b)
-                    kid = self.key_ids.get("j:" + spelt) if spelt else None
-                    if kid is not None:
-                        weighted[kid] = max(weighted.get(kid, 0.0), float(self.weights[kid]))
+            # Words a reading of the other script spells alike (forms.query_spelling_keys).
+            for key in query_spelling_keys(form, person):
+                kid = self.key_ids.get(key)
+                if kid is not None:
+                    weighted[kid] = max(weighted.get(kid, 0.0), float(self.weights[kid]))
             for token in form.tokens:
-                # A Latin word meets the words of Cyrillic readings of its spelling key
-                # (forms.spelling_keys), a Cyrillic reading's word the Latin word that is it.
-                spelt = cyrillic.spelling_key(token)
-                if spelt and not (form.cyrillic and spelt == token):
-                    kid = self.key_ids.get(("t:" if form.cyrillic else "s:") + spelt)
-                    if kid is not None:
-                        weighted[kid] = max(weighted.get(kid, 0.0), float(self.weights[kid]))
                 if self.knows(token):
                     continue
                 for neighbour in self.typo_neighbours(token):

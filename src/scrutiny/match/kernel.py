@@ -274,7 +274,7 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
-        (`tok_compound`), then the code points `_short_typo` compares (as `_token_arrays`
+        (`tok_compound`), spelling key id (`tok_skel` column 2), then the code points `_short_typo` compares (as `_token_arrays`
         gives the vocabulary's). Floats, so that one array call takes a query's rows; every
         integer here is exact in a float."""
         found = self.row_cache.get(token)
@@ -293,6 +293,7 @@ class FormTable:
                     int(self.tok_gender[vid]),
                     bool(self.tok_patronymic[vid]),
                     int(self.tok_compound[vid]),
+                    int(self.tok_skel[vid, 2]),
                     *self.tok_chars[vid].tolist(),
                 )
                 return found
@@ -308,6 +309,7 @@ class FormTable:
                 gender_form(token),
                 looks_patronymic(token),
                 self.compound_ids.get(arabic.compound_key(token) or "", -1),
+                self.skeleton_id(token, CYRILLIC_SPELLING),
                 *chars,
                 *[0] * (_SHORT_PART + 1 - len(chars)),
             )
@@ -352,6 +354,7 @@ class QueryForms:
     common: np.ndarray  # float64 features.commonness of each row
     patronymic: np.ndarray  # bool per row (FormTable.tok_patronymic)
     compound: np.ndarray  # int64 per row (FormTable.tok_compound; -1 none)
+    spell: np.ndarray  # int64 spelling key id per row (FormTable.tok_skel column 2; -1 none)
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
@@ -586,18 +589,12 @@ def _as_joined(
 
 
 def _query_skeletons(table: FormTable, query: QueryForms, form_ids: np.ndarray) -> np.ndarray:
-    """The query's skeleton ids (rows, 2) of the kinds the gathered forms are read with
+    """The query's skeleton ids (rows, 3) of the kinds the gathered forms are read with
     (`FormTable.skeleton_id`), -1 elsewhere: a person's query meets them (features.align),
     and most queries gather no such form of one kind or the other."""
     out = np.full((len(query.tokens), 3), -1, np.int64)
+    out[:, 2] = query.spell  # spelling keys: read where one side is read from Cyrillic
     kinds = table.skel_kind[form_ids]
-    # Spelling keys (column 2) where one side is read from Cyrillic and the other is not.
-    query_cyrillic = query.skel_kind == CYRILLIC_SKELETON
-    list_cyrillic = kinds == CYRILLIC_SKELETON
-    if (list_cyrillic.any() and not query_cyrillic.all()) or (
-        query_cyrillic.any() and not list_cyrillic.all()
-    ):
-        out[:, 2] = [table.skeleton_id(t, CYRILLIC_SPELLING) for t in query.tokens]
     if query.typed or not kinds.any():
         return out
     for kind in (ARABIC_SKELETON, CYRILLIC_SKELETON):
@@ -867,7 +864,9 @@ def _query_compound_hashes(core: tuple[str, ...]) -> tuple[int, ...]:
 def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
     """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not eight)."""
     short = _SHORT_PART + 1
-    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(len(tokens), 9 + short)
+    values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(
+        len(tokens), 10 + short
+    )
     cols = values.T.astype(np.int64)  # a copy: each row is a contiguous array
     vid = cols[0]
     unknown = vid < 0
@@ -883,7 +882,8 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
         "gender": cols[6],
         "patronymic": cols[7].astype(np.bool_),
         "compound": cols[8],
-        "chars": np.ascontiguousarray(cols[9:].T, np.int32),
+        "spell": cols[9],
+        "chars": np.ascontiguousarray(cols[10:].T, np.int32),
     }
 
 
