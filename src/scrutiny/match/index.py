@@ -49,7 +49,9 @@ from scrutiny.model import Entity, EntityType, NameKind
 # write them (Mussajevič, Uladzimirauna) weigh as patronymics, and the form table flags them;
 # 17: forms flag readings of Cyrillic script (Form.cyrillic), and the form table keeps each
 # token's skeleton of both kinds; 18: Arabic compounds have a retrieval key ("c:", one
-# spelling for Abdurrahman and Abdul Rahman). The matcher's form table is saved with the
+# spelling for Abdurrahman and Abdul Rahman); 19: spelling keys of Cyrillic readings ("s:"),
+# joined skeletons of Arabic-script readings ("j:"), Russian state-enterprise legal forms,
+# a third column of skeleton ids. The matcher's form table is saved with the
 # index (kernel.FormTable.save): a change to what it holds is a change of format too.
 FORMAT_VERSION = 19
 KIND_CODES = {

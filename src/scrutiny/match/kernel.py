@@ -76,7 +76,6 @@ N_NAME = len(NAME_FEATURES)
 _NO_EDITS = np.zeros((0, 0), np.bool_)
 _ROW_CACHE = 200_000  # query tokens whose FormTable.row_of values are kept between queries
 WEAK_AT = NAME_FEATURES.index("weak_alias")
-_CYRILLIC = CYRILLIC_SKELETON  # a form read from Cyrillic (FormTable.skel_kind)
 
 
 @dataclass
@@ -108,8 +107,8 @@ class FormTable:
     tok_syl: np.ndarray  # bool: a Korean or Mandarin syllable of <= 4 letters (_text.is_syllable)
     tok_chars: np.ndarray  # int32 (vocab, 4): code points of tokens of <= 4 letters, else 0
     tok_gender: np.ndarray  # int64 features.gender_form of each token
-    # int32 (vocabulary, 2): features.skeleton_key ids of Arabic (column 0) and Cyrillic (1)
-    # forms' tokens, else -1
+    # int32 (vocabulary, 3): features.skeleton_key ids of Arabic (column 0) and Cyrillic (1)
+    # forms' tokens, and every token's spelling key (2: CYRILLIC_SPELLING), else -1
     tok_skel: np.ndarray
     tok_patronymic: np.ndarray  # bool: features.looks_patronymic (patronymic_apart)
     # int32 id of each token's text.arabic.compound_key (-1 none): computed, not saved
@@ -274,9 +273,10 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
-        (`tok_compound`), spelling key id (`tok_skel` column 2), then the code points `_short_typo` compares (as `_token_arrays`
-        gives the vocabulary's). Floats, so that one array call takes a query's rows; every
-        integer here is exact in a float."""
+        (`tok_compound`), spelling key id (`tok_skel` column 2), then the code points
+        `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so that
+        one array call takes a query's rows; every integer here is exact in a float. A
+        vocabulary token's are read from the table's columns, which hold the same values."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
@@ -842,9 +842,10 @@ def compound_hash(tag: str, key: str) -> int:
 def _skeleton_hashes(core: tuple[str, ...], listed: bool) -> tuple[int, ...]:
     """Hashes that send a Latin query and a name read from Arabic script to `align` when two
     neighbouring parts of one side make one long part of the other by consonant skeleton
-    (features.joined_skeleton: MOHAMMAD HOSSEIN / محمدحسین): "j" for two parts written
-    apart, "p" for one long part, tagged by the side that writes them apart, the list's
-    (`listed`) or the query's."""
+    (forms.joined_skeleton: MOHAMMAD HOSSEIN / محمدحسین). Both the two parts' joined
+    skeleton and a long part's skeleton are tagged by the side that writes them apart, "l"
+    (the list's, `listed`) or "q" (the query's), so that each side's pairs meet the other
+    side's long parts."""
     apart, whole = ("l", "q") if listed else ("q", "l")
     hashes = [hash((apart, key)) for a, b in pairwise(core) if (key := joined_skeleton(a, b))]
     hashes += [hash((whole, key)) for key in joined_skeletons(core)]
@@ -1132,7 +1133,7 @@ def _features(
                 s = kind - 1  # the column of q_skel and tok_skel of this kind
                 # features.align: one side read from Cyrillic, the other not: a word of one
                 # spelling key (column 2) is the same word.
-                spelled = (q_kind[k] == _CYRILLIC) != (form_kind[f] == _CYRILLIC)
+                spelled = (q_kind[k] == CYRILLIC_SKELETON) != (form_kind[f] == CYRILLIC_SKELETON)
                 used_q = np.zeros(nq, np.bool_)
                 used_c = np.zeros(nc, np.bool_)
                 partner = np.full(nq, -1, np.int64)
