@@ -35,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
         "--clean-per-locale", type=int, default=300, help="Faker names per locale (seed 99)"
     )
     parser.add_argument(
+        "--untyped",
+        action="store_true",
+        help="screen every query and customer without its type (as `scrutiny screen` without"
+        " --type does)",
+    )
+    parser.add_argument(
         "--curve",
         action="store_true",
         help="also print recall and clean alerts per 1,000 over thresholds 0.3-0.9",
@@ -46,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     for designee in designees:  # e2e_queries draws the "test" side: swap the labels
         designee.split = "test" if designee.split == "train" else "train"
     rows = build_sets.e2e_queries(designees, random.Random(args.seed), args.queries)
+    clean = list(build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2))
+    if args.untyped:
+        for row in rows + clean:
+            row["schema"] = ""
     matcher = Matcher.from_entities(entities)
     total: collections.Counter[str] = collections.Counter()
     found: collections.Counter[str] = collections.Counter()
@@ -84,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     # Clean customer names drawn with a seed of their own (eval's clean set uses another).
     alerts = namesakes = names = 0
     alerted = []
-    for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2):
+    for row in clean:
         names += 1
-        hits = matcher.screen(Query(row["name"], schema=row["schema"]))
+        hits = matcher.screen(Query(row["name"], schema=row["schema"] or None))
         if hits:
             alerts += 1
             explanation = hits[0].explanation
@@ -102,13 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
     args.alerts.write_text("\n".join("\t".join(a) for a in alerted) + "\n", encoding="utf-8")
     print(f"clean Faker names (seed 99): {alerts} of {names} alert, {namesakes} of them namesakes")
-    records = sum(
-        bool(matcher.screen(_query(row)))
-        for row in build_sets.faker_names(args.clean_per_locale, 99, company_share=0.2)
-    )
+    records = sum(bool(matcher.screen(_query(row))) for row in clean)
     print(f"the same as customer records (date of birth, country): {records} of {names} alert")
     if args.curve:
-        _curve(matcher, rows, args.clean_per_locale)
+        _curve(matcher, rows, clean)
     print(f"alerts -> {args.alerts}")
     return 0
 
@@ -124,7 +131,7 @@ def _query(row: dict[str, str]) -> Query:
     )
 
 
-def _curve(matcher: Matcher, rows: list[dict[str, str]], per_locale: int) -> None:
+def _curve(matcher: Matcher, rows: list[dict[str, str]], clean: list[dict[str, str]]) -> None:
     """Recall of the queries and clean alerts per 1,000 (records, names) by threshold: the
     trade-off a threshold choice moves along, comparable between fits whose calibrated
     scales differ."""
@@ -134,10 +141,12 @@ def _curve(matcher: Matcher, rows: list[dict[str, str]], per_locale: int) -> Non
         hits = matcher.screen(_query(row), threshold=0.0, limit=50)
         best.append(max((h.score for h in hits if h.entity_id in expected), default=0.0))
     records, names = [], []
-    for row in build_sets.faker_names(per_locale, 99, company_share=0.2):
+    for row in clean:
         top = matcher.screen(_query(row), threshold=0.0, limit=1)
         records.append(top[0].score if top else 0.0)
-        top = matcher.screen(Query(row["name"], schema=row["schema"]), threshold=0.0, limit=1)
+        top = matcher.screen(
+            Query(row["name"], schema=row["schema"] or None), threshold=0.0, limit=1
+        )
         names.append(top[0].score if top else 0.0)
     print("threshold  recall  clean records/1000  clean names/1000")
     for t in (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):

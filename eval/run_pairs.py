@@ -167,9 +167,15 @@ def _query_props(row: dict[str, str]) -> dict[str, list[str]]:
 
 
 def end_to_end(
-    entities: list[Any], clean: list[dict[str, str]], queries: list[dict[str, str]], matcher: Any
+    entities: list[Any],
+    clean: list[dict[str, str]],
+    queries: list[dict[str, str]],
+    matcher: Any,
+    untyped: bool = False,
 ) -> dict[str, Any]:
-    """Alerts per 1,000 clean names and recall on customer-written test designees, both systems."""
+    """Alerts per 1,000 clean names and recall on customer-written test designees, both systems.
+    `untyped`: scrutiny screens every name without its type, as `scrutiny screen` without
+    --type does (logic-v2 needs a schema and keeps it)."""
     from scrutiny import screen
     from scrutiny.match.query import Query, check_query
 
@@ -187,12 +193,13 @@ def end_to_end(
     for label, facts in (("", False), ("_records", True)):
         alerts: dict[str, list[dict[str, Any]]] = {"scrutiny": [], "logic_v2": []}
         for record in clean:
-            query = Query(record["name"], schema=record["schema"])
+            schema = None if untyped else record["schema"]
+            query = Query(record["name"], schema=schema)
             props: dict[str, list[str]] = {}
             if facts:
                 query = Query(
                     record["name"],
-                    schema=record["schema"],
+                    schema=schema,
                     birth_date=record.get("birth_date") or None,
                     countries=tuple(c for c in record.get("countries", "").split("|") if c),
                 )
@@ -234,7 +241,7 @@ def end_to_end(
         expected = set(row["expected_ids"].split("|"))
         query = Query(
             row["name"],
-            schema=row["schema"],
+            schema=None if untyped else row["schema"],
             birth_date=row["birth_date"] or None,
             countries=tuple(c for c in row["countries"].split("|") if c),
         )
@@ -339,6 +346,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument(
         "--max-e2e", type=int, default=1000, help="customer queries screened end to end"
     )
+    parser.add_argument(
+        "--untyped",
+        action="store_true",
+        help="scrutiny screens the end-to-end names without their type (logic-v2 keeps it)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     import scrutiny
@@ -383,7 +395,7 @@ def main(argv: Iterable[str] | None = None) -> int:
         clean = read_csv(OUT / "clean_names.csv")
         queries = read_csv(OUT / "e2e_queries.csv")[: args.max_e2e]
         started = time.perf_counter()
-        results["e2e"] = end_to_end(entities, clean, queries, matcher)
+        results["e2e"] = end_to_end(entities, clean, queries, matcher, args.untyped)
         print(f"end to end: {time.perf_counter() - started:.1f} s", file=sys.stderr)
     results["runtime_s"] = round(time.perf_counter() - total_started, 1)
     (OUT / "results.json").write_text(

@@ -118,12 +118,12 @@ def query_forms(
 ) -> tuple[Form, ...]:
     """The forms of a query's name, read as its type says: a person's name has no legal
     forms; a name of unknown type that holds a word both a legal form and a person's name part
-    (`_BOTH`) is read both ways. Given the lists' words (`known`), a company's mistyped legal
+    (`BOTH`) is read both ways. Given the lists' words (`known`), a company's mistyped legal
     form is read as the form too (`legal_typo_forms`), as screening and `compare` read it."""
     if schema is EntityType.PERSON:
         return name_forms(text, person=True)
     forms = name_forms(text)
-    if schema is None and any(word in _BOTH for form in forms for word in form.legal):
+    if schema is None and any(word in BOTH for form in forms for word in form.legal):
         forms = tuple(dict.fromkeys(forms + name_forms(text, person=True)))
     return forms if known is None else legal_typo_forms(forms, known)
 
@@ -155,7 +155,7 @@ def legal_typo_forms(forms: tuple[Form, ...], known: Callable[[str], bool]) -> t
 # Canonical legal forms that are also person name parts on the lists: Chinese surname Pao
 # (ПАО), Tuareg Ag, Arabic Ab, As (the article), Sa. Found by splitting every person name of
 # the mirror's lists (33 names lost a part; docs/evaluation.md).
-_BOTH = frozenset({"pao", "ag", "ab", "as", "sa", "co"})
+BOTH = frozenset({"pao", "ag", "ab", "as", "sa", "co"})
 
 
 def encode_forms(forms: tuple[Form, ...]) -> str:

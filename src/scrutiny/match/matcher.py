@@ -26,7 +26,7 @@ from scrutiny.match.features import (
     part_weights,
 )
 from scrutiny.match.forms import Form, name_forms, query_forms
-from scrutiny.match.index import KIND_CODES, EntityRecord, NameIndex
+from scrutiny.match.index import KIND_CODES, SCHEMA_CODES, EntityRecord, NameIndex
 from scrutiny.match.query import CheckedQuery, Comparison, Hit, Query, check_query
 from scrutiny.match.score import ScoreModel, default_model, with_identifier
 from scrutiny.model import Entity, EntityType, NameKind
@@ -39,11 +39,25 @@ _WEAK_AT = kernel.WEAK_AT
 _NO_EXTRA = [0.0] * len(ENTITY_FEATURES)  # a query with only a name
 _NO_NAMES = np.empty(0, np.int64)
 _TYPED = (EntityType.ORGANIZATION, EntityType.VESSEL)  # see features.align(typed=...)
+_ORGANIZATION = SCHEMA_CODES[EntityType.ORGANIZATION]  # index.name_schema
 
 
 def _typing(schema: EntityType | None) -> tuple[bool, bool]:
     """features.align's (typed, vessel) for a query of this type."""
     return schema in _TYPED, schema is EntityType.VESSEL
+
+
+def _read_as(query_schema: EntityType | None, entity_schema: str | None) -> EntityType | None:
+    """The type a query's name is read as against a listed entity: its own, or, untyped,
+    an organization's against an organization (an untyped ONSINT against the company is a
+    company's one-word name, held to the rules of companies' names, not to those of a word
+    that may be a person's name part). Not a vessel's against a vessel: the ships' names are
+    first names and words (DANIEL, MARIA), and an untyped Daniel is a person's more often;
+    on the train side, 10,000 untyped Faker customers, reading them as vessels' made Daniel
+    and Aygaz (AYNAZ, one letter off) alert."""
+    if query_schema is None and entity_schema == EntityType.ORGANIZATION:
+        return EntityType.ORGANIZATION
+    return query_schema
 
 
 @dataclass
@@ -288,21 +302,45 @@ class Matcher:
     def _best_names(
         self, forms: tuple[Form, ...], names: np.ndarray | list[int], schema: EntityType | None
     ) -> _Scored:
-        """Each name's best name logit over query forms x the name's forms (kernel.py)."""
+        """Each name's best name logit over query forms x the name's forms (kernel.py). An
+        untyped query is read against an organization's names as an organization's name
+        (`_read_as`): one kernel call for those, one for the others."""
         names_arr = np.asarray(names, np.int64)
-        weak = self.index.name_kind[names_arr] == _WEAK
+        if schema is not None or not len(names_arr):
+            return _Scored(forms, names_arr, self._name_scores(forms, names_arr, schema))
+        company = self.index.name_schema[names_arr] == _ORGANIZATION
+        if company.all() or not company.any():
+            read = EntityType.ORGANIZATION if company.all() else None
+            return _Scored(forms, names_arr, self._name_scores(forms, names_arr, read))
+        n = len(names_arr)
+        logit = np.full(n, -np.inf)
+        best_form = np.full(n, -1, np.int64)
+        best_q = np.zeros(n, np.int64)
+        best_values = np.zeros((n, kernel.N_NAME))
+        for read, mask in ((EntityType.ORGANIZATION, company), (None, ~company)):
+            at = np.flatnonzero(mask)
+            part = self._name_scores(forms, names_arr[at], read)
+            logit[at] = part.name_logit
+            best_form[at] = part.best_form
+            best_q[at] = part.best_q
+            best_values[at] = part.best_values
+        return _Scored(forms, names_arr, kernel.NameScores(logit, best_form, best_q, best_values))
+
+    def _name_scores(
+        self, forms: tuple[Form, ...], names: np.ndarray, schema: EntityType | None
+    ) -> kernel.NameScores:
+        weak = self.index.name_kind[names] == _WEAK
         query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
-        scores = kernel.score_names(
+        return kernel.score_names(
             self.forms,
             query,
-            names_arr,
+            names,
             weak,
             self._name_w_plain,
             self._weak_w,
             self.index.idf,
             self._weights_of,
         )
-        return _Scored(forms, names_arr, scores)
 
     def _pick(self, scored: _Scored | None, at: int, count: int) -> _Best:
         """The best of names[at:at + count] (the first of equals)."""
@@ -338,7 +376,7 @@ class Matcher:
             assert best.list_form is not None
             # The reference alignment's part-by-part pairs, shown to analysts; the kernel
             # computed the feature values.
-            typed, vessel = _typing(query.schema)
+            typed, vessel = _typing(_read_as(query.schema, entity.schema))
             pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed, vessel)
             values = best.name_values + list(extra)
         explanation = explain(
@@ -470,7 +508,7 @@ def compare_with(
             t for text in names for f in name_forms(text, person) for t in f.tokens
         }.__contains__
     forms = query_forms(checked.name, checked.schema, known) if checked.name else ()
-    typed, vessel = _typing(checked.schema)
+    typed, vessel = _typing(_read_as(checked.schema, record.schema))
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
         for list_form in name_forms(text, person=person):

@@ -10,7 +10,9 @@ from typing import Any
 from scrutiny.countries import country_code
 from scrutiny.errors import QueryError
 from scrutiny.match import _text
+from scrutiny.match.forms import BOTH, name_forms
 from scrutiny.model import EntityType
+from scrutiny.text.orgforms import token_weight_class
 
 MAX_NAME_CHARS = 300  # no real name is longer; longer inputs are cut here and the hit says so
 MAX_TOKENS = 12
@@ -160,6 +162,28 @@ def parse_country(value: str) -> str:
     return code
 
 
+_WRITTEN_FORM = 5  # letters of a legal form written out (company, limited)
+
+
+def company_form(name: str) -> str | None:
+    """The legal form in `name` that only a company carries (llc, ltd, jsc, gmbh, 有限公司 ...),
+    or None: not a form that is also a person's name part (`forms.BOTH`: Pao, Ag, Sa), nor
+    one of two letters or a Korean or Mandarin syllable (AO, KK, TOO), which a person's name
+    may hold as a word."""
+    for form in name_forms(name):
+        for legal in form.legal:
+            if legal in BOTH:
+                continue
+            if not legal.isascii() or (len(legal) >= 3 and not _text.is_syllable(legal)):
+                return legal
+    # A form written out (Company, Limited, Corporation) is a company's whatever its short
+    # canonical spelling also is (co).
+    for token in _text.tokenize(name):
+        if len(token) >= _WRITTEN_FORM and token_weight_class(token) == "legal_form":
+            return token
+    return None
+
+
 def check_query(query: Query | str) -> CheckedQuery:
     """Validate and normalise a query; raises QueryError with a message a user can act on."""
     if isinstance(query, str):
@@ -187,9 +211,18 @@ def check_query(query: Query | str) -> CheckedQuery:
         if gender not in ("male", "female"):
             raise QueryError(f"unknown gender {query.gender!r}: expected male or female")
     countries = tuple(dict.fromkeys(parse_country(c) for c in query.countries if c and c.strip()))
+    schema = parse_schema(query.schema)
+    if schema is None and name and not (query.birth_date or gender):
+        # A name that carries a company's legal form (ONSINT LLC, SOLINVEST LTD) is screened
+        # as the organization it says it is: untyped, a one-word company name was held to
+        # the stricter rule for a word that may be a person's name part.
+        legal = company_form(name)
+        if legal:
+            schema = EntityType.ORGANIZATION
+            notes.append(f"no type given: screened as an organization, by its legal form {legal}")
     return CheckedQuery(
         name=name,
-        schema=parse_schema(query.schema),
+        schema=schema,
         birth_date=parse_date(query.birth_date),
         countries=countries,
         gender=gender,
