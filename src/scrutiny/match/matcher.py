@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 from collections.abc import Callable, Iterable
@@ -306,31 +307,30 @@ class Matcher:
         untyped query is read against an organization's names as an organization's name
         (`_read_as`): one kernel call for those, one for the others."""
         names_arr = np.asarray(names, np.int64)
+        query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
         if schema is not None or not len(names_arr):
-            return _Scored(forms, names_arr, self._name_scores(forms, names_arr, schema))
+            return _Scored(forms, names_arr, self._name_scores(query, names_arr))
         company = self.index.name_schema[names_arr] == _ORGANIZATION
+        as_company = dataclasses.replace(query, typed=True)  # the same arrays, typed
         if company.all() or not company.any():
-            read = EntityType.ORGANIZATION if company.all() else None
-            return _Scored(forms, names_arr, self._name_scores(forms, names_arr, read))
+            read = as_company if company.all() else query
+            return _Scored(forms, names_arr, self._name_scores(read, names_arr))
         n = len(names_arr)
         logit = np.full(n, -np.inf)
         best_form = np.full(n, -1, np.int64)
         best_q = np.zeros(n, np.int64)
         best_values = np.zeros((n, kernel.N_NAME))
-        for read, mask in ((EntityType.ORGANIZATION, company), (None, ~company)):
+        for read, mask in ((as_company, company), (query, ~company)):
             at = np.flatnonzero(mask)
-            part = self._name_scores(forms, names_arr[at], read)
+            part = self._name_scores(read, names_arr[at])
             logit[at] = part.name_logit
             best_form[at] = part.best_form
             best_q[at] = part.best_q
             best_values[at] = part.best_values
         return _Scored(forms, names_arr, kernel.NameScores(logit, best_form, best_q, best_values))
 
-    def _name_scores(
-        self, forms: tuple[Form, ...], names: np.ndarray, schema: EntityType | None
-    ) -> kernel.NameScores:
+    def _name_scores(self, query: kernel.QueryForms, names: np.ndarray) -> kernel.NameScores:
         weak = self.index.name_kind[names] == _WEAK
-        query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
         return kernel.score_names(
             self.forms,
             query,
@@ -535,6 +535,4 @@ def compare_with(
 
 
 def _replace_schema(record: EntityRecord, schema: str | None) -> EntityRecord:
-    import dataclasses
-
     return dataclasses.replace(record, schema=schema or "")
