@@ -308,7 +308,7 @@ class Matcher:
         (`_read_as`): one kernel call for those, one for the others."""
         names_arr = np.asarray(names, np.int64)
         query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
-        if schema is not None or not len(names_arr):
+        if schema is not None or not len(names_arr) or not query.single.any():
             return _Scored(forms, names_arr, self._name_scores(query, names_arr))
         company = self.index.name_schema[names_arr] == _ORGANIZATION
         as_company = dataclasses.replace(query, typed=True)  # the same arrays, typed
