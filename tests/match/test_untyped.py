@@ -8,7 +8,7 @@ from scrutiny.match.query import check_query, company_form
 from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
 
 
-def _matcher() -> Matcher:
+def _entities() -> list[Entity]:
     listed = [
         ("BLUENOROFF", EntityType.ORGANIZATION),
         ("ONSINT", EntityType.ORGANIZATION),
@@ -16,19 +16,21 @@ def _matcher() -> Matcher:
         ("Faiz", EntityType.PERSON),
         ("Kim Jong Un", EntityType.PERSON),
     ]
-    return Matcher.from_entities(
-        [
-            seal(
-                Entity(
-                    id=f"t:{i}",
-                    schema=schema,
-                    names=(Name(full=name, kind=NameKind.PRIMARY),),
-                    provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
-                )
+    return [
+        seal(
+            Entity(
+                id=f"t:{i}",
+                schema=schema,
+                names=(Name(full=name, kind=NameKind.PRIMARY),),
+                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
             )
-            for i, (name, schema) in enumerate(listed)
-        ]
-    )
+        )
+        for i, (name, schema) in enumerate(listed)
+    ]
+
+
+def _matcher() -> Matcher:
+    return Matcher.from_entities(_entities())
 
 
 def test_a_company_legal_form_types_the_query() -> None:
@@ -61,3 +63,12 @@ def test_an_untyped_name_is_read_as_an_organization_against_organizations() -> N
     assert matcher.screen("Daniel") == []
     assert matcher.screen("Faiz") == []
     assert matcher.screen(Query("Daniel", schema="vessel"))[0].entity_id == "t:2"
+
+
+def test_untyped_screening_and_compare_read_a_longer_name_alike() -> None:
+    # A name of two parts stays untyped against a company, in the score and in compare.
+    matcher = _matcher()
+    hit = matcher.screen("BLUENOROFF GROUP", threshold=0.0)[0]
+    listed = _entities()[0]
+    assert hit.entity_id == listed.id
+    assert abs(matcher.compare("BLUENOROFF GROUP", listed).score - hit.score) < 1e-9

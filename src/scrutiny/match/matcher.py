@@ -48,15 +48,22 @@ def _typing(schema: EntityType | None) -> tuple[bool, bool]:
     return schema in _TYPED, schema is EntityType.VESSEL
 
 
-def _read_as(query_schema: EntityType | None, entity_schema: str | None) -> EntityType | None:
-    """The type a query's name is read as against a listed entity: its own, or, untyped,
-    an organization's against an organization (an untyped ONSINT against the company is a
-    company's one-word name, held to the rules of companies' names, not to those of a word
-    that may be a person's name part). Not a vessel's against a vessel: the ships' names are
-    first names and words (DANIEL, MARIA), and an untyped Daniel is a person's more often;
-    on the train side, 10,000 untyped Faker customers, reading them as vessels' made Daniel
-    and Aygaz (AYNAZ, one letter off) alert."""
-    if query_schema is None and entity_schema == EntityType.ORGANIZATION:
+def _read_as(
+    query_schema: EntityType | None, entity_schema: str | None, forms: tuple[Form, ...]
+) -> EntityType | None:
+    """The type a query's name is read as against a listed entity: its own, or, untyped and
+    of one identifying part, an organization's against an organization (an untyped ONSINT
+    against the company is a company's one-word name, held to the rules of companies' names,
+    not to those of a word that may be a person's name part). Longer untyped names gained
+    little by it, and cost a second kernel call (`Matcher._best_names`). Not a vessel's
+    against a vessel: the ships' names are first names and words (DANIEL, MARIA), and an
+    untyped Daniel is a person's more often; on the train side, 10,000 untyped Faker
+    customers, reading them as vessels' made Daniel and Aygaz (AYNAZ, one letter off) alert."""
+    if (
+        query_schema is None
+        and entity_schema == EntityType.ORGANIZATION
+        and any(len(form.core) == 1 for form in forms)  # kernel.QueryForms.single
+    ):
         return EntityType.ORGANIZATION
     return query_schema
 
@@ -304,10 +311,11 @@ class Matcher:
         self, forms: tuple[Form, ...], names: np.ndarray | list[int], schema: EntityType | None
     ) -> _Scored:
         """Each name's best name logit over query forms x the name's forms (kernel.py). An
-        untyped query is read against an organization's names as an organization's name
-        (`_read_as`): one kernel call for those, one for the others."""
+        untyped query of one part is read against an organization's names as an
+        organization's name (`_read_as`): one kernel call for those, one for the others."""
         names_arr = np.asarray(names, np.int64)
         query = kernel.prepare_query(self.forms, forms, self._weights_of, *_typing(schema))
+        # `_read_as`'s one identifying part, read off the query's arrays.
         if schema is not None or not len(names_arr) or not query.single.any():
             return _Scored(forms, names_arr, self._name_scores(query, names_arr))
         company = self.index.name_schema[names_arr] == _ORGANIZATION
@@ -376,7 +384,8 @@ class Matcher:
             assert best.list_form is not None
             # The reference alignment's part-by-part pairs, shown to analysts; the kernel
             # computed the feature values.
-            typed, vessel = _typing(_read_as(query.schema, entity.schema))
+            read = _read_as(query.schema, entity.schema, self._query_forms(query))
+            typed, vessel = _typing(read)
             pairs = align_pairs(best.query_form, best.list_form, self._weights_of, typed, vessel)
             values = best.name_values + list(extra)
         explanation = explain(
@@ -508,7 +517,7 @@ def compare_with(
             t for text in names for f in name_forms(text, person) for t in f.tokens
         }.__contains__
     forms = query_forms(checked.name, checked.schema, known) if checked.name else ()
-    typed, vessel = _typing(_read_as(checked.schema, record.schema))
+    typed, vessel = _typing(_read_as(checked.schema, record.schema, forms))
     best: tuple[float, Any, Any, Any] = (float("-inf"), None, None, None)
     for text in names:
         for list_form in name_forms(text, person=person):
