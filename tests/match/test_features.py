@@ -561,3 +561,41 @@ def test_parts_a_reading_of_arabic_script_writes_joined() -> None:
     assert joined_skeleton("gholamreza", "ziaei") == ""
     assert joined_skeleton("sol", "aleman") == ""
     assert not scrutiny.compare("Sol Aleman", "سلمان", schema="person").match
+
+
+def test_two_spellings_of_one_given_name_are_one_name() -> None:
+    # rigour's name data (data/match_name_symbols.tsv): spellings no transliteration rule
+    # joins (j / y, Belarusian u- / v-) are one person's name.
+    for spelt, listed in (
+        ("Jurij Aleksandrovitj PETROV", "Yury Aleksandrovich PETROV"),
+        ("Pjotr Olegovitj TOLSTOJ", "Pyotr Olegovych TOLSTOY"),
+        ("Uladzimir DAVYDOV", "Vladimir DAVYDOV"),
+    ):
+        assert scrutiny.compare(spelt, listed, schema="person").match, spelt
+    assert features.same_name("jurij", "yury")
+    assert features.same_name("ahmed", "ahmad")
+    # Near-exact, not exact: the name is the same, the spelling is not.
+    values = _values("Jurij PETROV", "Yury PETROV")
+    assert values["exact"] == 0.0 and values["query_coverage"] > 0.9
+    # The explanation names the Wikidata items the two spellings share.
+    parts = scrutiny.compare("Jurij PETROV", "Yury PETROV", schema="person").explanation["parts"]
+    jurij = next(p for p in parts if p["query"] == "jurij")
+    assert jurij["similarity"] == 0.9 and jurij["same_name_wikidata"]
+    # Other names stay other names, however close their letters (Stanislav / Rostislav),
+    # and syllables are never read so (Chang / Jang are two Korean surnames).
+    assert not features.same_name("stanislav", "rostislav")
+    assert not features.same_name("chang", "jang")
+    assert not features.same_name("yury", "yury")
+    # A company's words are not persons' names.
+    org = scrutiny.compare("Jurij Trading LLC", "Yury Trading LLC", schema="organization")
+    assert all(p["similarity"] < 0.9 for p in org.explanation["parts"] if p["query"] == "jurij")
+
+
+def test_the_name_table_holds_no_syllable_and_no_short_part() -> None:
+    from scrutiny.match import _text
+
+    table = features._name_items_table()
+    assert len(table) > 1000
+    for part, items in table.items():
+        assert len(part) >= 4 and part.isalpha() and not _text.is_syllable(part), part
+        assert items

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrutiny.match.features import ARABIC_SKELETON, NAME_FEATURES, skeleton_key, skeleton_kind
+from scrutiny.match.features import (
+    ARABIC_SKELETON,
+    NAME_FEATURES,
+    name_items,
+    same_name,
+    skeleton_key,
+    skeleton_kind,
+)
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
 from scrutiny.match.score import ScoreModel
@@ -24,8 +31,10 @@ def explain(
     values: list[float] | None,
     identifier: str | None,
     notes: tuple[str, ...] = (),
+    typed: bool = False,
 ) -> dict[str, Any]:
-    """The explanation dict attached to a hit (JSON-ready)."""
+    """The explanation dict attached to a hit (JSON-ready); `typed`: the names were read as a
+    company's or a vessel's (features.align)."""
     contributions = model.contributions(values) if values is not None else {}
     agreeing = sorted(k for k, v in contributions.items() if v > 0)
     conflicting = sorted(k for k, v in contributions.items() if v < 0)
@@ -37,7 +46,7 @@ def explain(
         "name_kind": str(KIND_NAMES[int(index.name_kind[name_id])])
         if name_id is not None
         else None,
-        **form_fields(query_form, list_form, pairs),
+        **form_fields(query_form, list_form, pairs, typed),
         # Share of each side's informative weight that aligned: a short query inside a long
         # list name (or the reverse) shows here as one low side.
         "coverage": {
@@ -67,6 +76,7 @@ def form_fields(
     query_form: Form | None,
     list_form: Form | None,
     pairs: list[tuple[str, str, float, float]],
+    typed: bool = False,
 ) -> dict[str, Any]:
     """The aligned forms and their part-by-part pairs, for a hit's or a comparison's
     explanation; `korean_key_equal` when the query reads as a Korean name."""
@@ -100,6 +110,12 @@ def form_fields(
             key = cyrillic.spelling_key(part["query"])
             if part["query"] != part["list"] and key and key == cyrillic.spelling_key(part["list"]):
                 part["spelling_key"] = key
+    if not typed:
+        # Two spellings of one person's name (features.same_name): the name items they share.
+        for part in fields["parts"]:
+            if part["similarity"] > 0.0 and same_name(part["query"], part["list"]):
+                shared = name_items(part["query"]) & name_items(part["list"])
+                part["same_name_wikidata"] = [f"Q{item}" for item in sorted(shared)]
     return fields
 
 

@@ -51,10 +51,12 @@ from scrutiny.match.features import (
     CYRILLIC_SKELETON,
     CYRILLIC_SPELLING,
     NAME_FEATURES,
+    SAME_NAME_RAW,
     align,
     commonness,
     gender_form,
     looks_patronymic,
+    name_items,
     part_weights_table,
     short_word_lengths,
     skeleton_key,
@@ -120,6 +122,10 @@ class FormTable:
     # Query tokens' `row_of` values: a customer file repeats its words.
     row_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
     skel_cache: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
+    # features.same_name: Wikidata name item -> vocabulary ids of the parts that may be it
+    # (built on first use, not saved), and each query token's such ids.
+    item_ids: dict[int, list[int]] | None = field(default=None, repr=False)
+    name_cache: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, name_forms_raw: Sequence[str], idf: Callable[[str], float]) -> FormTable:
@@ -328,6 +334,27 @@ class FormTable:
             )
         return found
 
+    def same_name_ids(self, token: str) -> np.ndarray | None:
+        """Sorted vocabulary ids of the parts that are the same person's name as a query
+        token by `features.same_name` (Yury / Jurij), None when it has no name item."""
+        if token in self.name_cache:
+            return self.name_cache[token]
+        if len(self.name_cache) >= _ROW_CACHE:
+            self.name_cache.clear()
+        items = name_items(token)
+        found = None
+        if items:
+            if self.item_ids is None:
+                item_ids: dict[int, list[int]] = {}
+                for vid, part in enumerate(self.vocab):
+                    for item in name_items(part):
+                        item_ids.setdefault(item, []).append(vid)
+                self.item_ids = item_ids
+            ids = {vid for item in items for vid in self.item_ids.get(item, ())}
+            found = np.asarray(sorted(ids), np.int64) if ids else None
+        self.name_cache[token] = found
+        return found
+
     def form(self, form_id: int) -> Form:
         return decode_forms(self.form_lines[form_id])[0]
 
@@ -533,6 +560,13 @@ def score_gathered(
     if query.compound.max() >= 0:
         same = query.compound[:, None] == table.tok_compound[cols][None, :]
         raw[same & (query.compound[:, None] >= 0)] = 1.0
+    # features.same_name: two spellings of one person's name (Yury / Jurij).
+    if not query.typed:
+        for k, token in enumerate(query.tokens):
+            ids = table.same_name_ids(token)
+            if ids is not None:
+                hit = np.isin(cols, ids)
+                raw[k, hit] = np.maximum(raw[k, hit], SAME_NAME_RAW)
     # features.typo_word and features.typo_short_word, word by word, for a typed
     # (organization / vessel) query only; their name tests (two parts, a shared legal form,
     # a company's only word) are `_features`'.

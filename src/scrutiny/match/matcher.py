@@ -380,6 +380,7 @@ class Matcher:
         entity = self.index.entities[row]
         pairs: list[tuple[str, str, float, float]] = []
         values = None
+        typed = False
         if best.name_values is not None and best.query_form is not None:
             assert best.list_form is not None
             # The reference alignment's part-by-part pairs, shown to analysts; the kernel
@@ -400,6 +401,7 @@ class Matcher:
             values=values,
             identifier=key,
             notes=query.notes,
+            typed=typed,
         )
         return Hit(
             entity_id=entity.id,
@@ -535,7 +537,7 @@ def compare_with(
         probability = with_identifier(probability, any(ids.is_decisive(k) for k in shared))
     contributions = model.contributions(values) if values is not None else {}
     explanation = {
-        **form_fields(query_form, list_form, alignment.pairs if alignment else []),
+        **form_fields(query_form, list_form, alignment.pairs if alignment else [], typed),
         "contributions": contributions,
         "agreeing": sorted(k for k, v in contributions.items() if v > 0) + shared,
         "conflicting": sorted(k for k, v in contributions.items() if v < 0),
