@@ -4,17 +4,18 @@ runtime).
     SCRUTINY_LISTS_DIR=../shared/lists .venv/bin/python -m scrutiny.match._gen_name_symbols
 
 One given name is written in many ways that no spelling rule joins: Yury / Jurij / Yuri,
-Pyotr / Pjotr / Peter, Mikhail / Michail / Mychajlo, Vladimir / Uladzimir, Maher / Mahir,
+Pyotr / Pjotr / Peter, Mikhail / Michail / Mychajlo, Vladimir / Uladzimir, Ahmed / Ahmad,
 Leyla / Layla. rigour (OpenSanctions, MIT; already scrutiny's source of legal forms) tags a
 person's name parts with the Wikidata items of the given and family names they may be, and
 nomenklatura's logic-v2 counts two parts that share an item as the same name. Loading that
 tagger costs a screening process about 5 s and 400 MB (measured: its first call), more than
 the whole index, so scrutiny reads a table made from it instead: for every folded name part
-of a person on the lists (every list of the mirror) and of Faker's person
-names in many locales, the Wikidata items rigour gives it, kept where at least two parts share
-an item (one part alone can meet no other). Parts of fewer than four letters and Korean or
-Mandarin syllables are left out: Li / Ri, Jin / Chun, Soe / Swe share items and are other
-names. rigour and Faker are only needed to regenerate; scrutiny reads the TSV.
+of a person on the lists (every list of the mirror) and of Faker's person names in many
+locales, the Wikidata items rigour gives it, kept where at least two parts share an item (one
+part alone can meet no other) and the part is spelt like another of them (`build`). Parts of
+fewer than four letters and Korean or Mandarin syllables are left out: Li / Ri, Jin / Chun,
+Soe / Swe share items and are other names. rigour and Faker are only needed to regenerate;
+scrutiny reads the TSV.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from collections.abc import Iterable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
+from rapidfuzz.distance import JaroWinkler
+
 OUT_FILE = "match_name_symbols.tsv"
 MIN_LETTERS = 4
+SPELLING_FLOOR = 0.6
 # Faker locales whose person names customers' names come in (the Latin readings of the
 # non-Latin ones are taken, as scrutiny reads them).
 FAKER_LOCALES = (
@@ -86,11 +90,29 @@ def build(tokens: Iterable[str]) -> dict[str, list[int]]:
         }
         if found:
             items[token] = found
-    holders: dict[int, int] = defaultdict(int)
-    for found in items.values():
+    holders: dict[int, set[str]] = defaultdict(set)
+    for token, found in items.items():
         for item in found:
-            holders[item] += 1
-    table = {t: sorted(q for q in found if holders[q] > 1) for t, found in items.items()}
+            holders[item].add(token)
+    # An item also joins a few words that are no spellings of each other (Kristian / Nabi /
+    # Ahmad, Jair / Shea, Chicken / Hakimi): a Latin word keeps an item only where it is
+    # spelt like another Latin word holding it (Jaro-Winkler >= SPELLING_FLOOR; Jurij /
+    # Yury 0.67, Jacob / James 0.60, Kristian / Nabi 0.46).
+    kept: dict[int, set[str]] = {}
+    for item, tokens in holders.items():
+        latin = [t for t in tokens if t.isascii()]
+        kept[item] = {
+            t
+            for t in tokens
+            if not t.isascii()
+            or any(
+                u != t and JaroWinkler.normalized_similarity(t, u) >= SPELLING_FLOOR for u in latin
+            )
+        }
+    table = {
+        t: sorted(q for q in found if t in kept[q] and len(kept[q]) > 1)
+        for t, found in items.items()
+    }
     return {t: qs for t, qs in table.items() if qs}
 
 
