@@ -49,17 +49,25 @@ def build() -> dict[str, float]:
     return best
 
 
+def write_data_table(file_name: str, header: list[str], rows: list[str]) -> Path:
+    """Write a generated table into scrutiny/data: its "# " header lines, then its rows."""
+    out = Path(str(files("scrutiny.data"))) / file_name
+    out.write_text("\n".join([f"# {line}" for line in header] + rows) + "\n", encoding="utf-8")
+    return out
+
+
 def main() -> int:
     table = build()
-    out = Path(str(files("scrutiny.data"))) / OUT_FILE
-    lines = [
-        "# Zipf frequency (log10 per billion words) of common words, folded; max over "
-        + ",".join(LANGUAGES),
-        "# Derived from wordfreq (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0.",
-        "# Regenerate: python -m scrutiny.match._gen_commonness",
-    ]
-    lines += [f"{token}\t{zipf:.2f}" for token, zipf in sorted(table.items())]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = write_data_table(
+        OUT_FILE,
+        [
+            "Zipf frequency (log10 per billion words) of common words, folded; max over "
+            + ",".join(LANGUAGES),
+            "Derived from wordfreq (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0.",
+            "Regenerate: python -m scrutiny.match._gen_commonness",
+        ],
+        [f"{token}\t{zipf:.2f}" for token, zipf in sorted(table.items())],
+    )
     print(f"{out}: {len(table)} words")
     return 0
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from importlib.resources import files
 from pathlib import Path
 
 from rapidfuzz.distance import JaroWinkler
+
+from scrutiny.match._gen_commonness import write_data_table
 
 OUT_FILE = "match_name_symbols.tsv"
 MIN_LETTERS = 4
@@ -120,15 +121,16 @@ def main() -> int:
     lists_dir = Path(os.environ.get("SCRUTINY_LISTS_DIR", "../shared/lists"))
     names = list(_list_person_names(lists_dir)) + list(_faker_person_names())
     table = build(part_tokens(names))
-    out = Path(str(files("scrutiny.data"))) / OUT_FILE
-    lines = [
-        "# Person name parts (folded) -> Wikidata items (Q numbers) of the given / family names",
-        "# rigour tags them with; two parts sharing an item are one name (features.same_name).",
-        "# Derived from rigour (https://github.com/opensanctions/rigour, MIT; name data from",
-        "# Wikidata, CC0). Regenerate: python -m scrutiny.match._gen_name_symbols",
-    ]
-    lines += [f"{token}\t{','.join(map(str, qs))}" for token, qs in sorted(table.items())]
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = write_data_table(
+        OUT_FILE,
+        [
+            "Person name parts (folded) -> Wikidata items (Q numbers) of the given / family names",
+            "rigour tags them with; two parts sharing an item are one name (features.same_name).",
+            "Derived from rigour (https://github.com/opensanctions/rigour, MIT; name data from",
+            "Wikidata, CC0). Regenerate: python -m scrutiny.match._gen_name_symbols",
+        ],
+        [f"{token}\t{','.join(map(str, qs))}" for token, qs in sorted(table.items())],
+    )
     print(f"{out}: {len(table)} name parts")
     return 0
 
