@@ -1,6 +1,6 @@
 """Train-side check of screening a person under another spelling of one of their names.
 
-    .venv/bin/python -m eval.diagnose_name_variants [--queries 1500] [--seed 5]
+    .venv/bin/python -m eval.diagnose_name_variants [--queries 1500] [--seed 5] [--every-part]
 
 Customers write a designee's given name the way their own language does: Jurij for Yury,
 Pjotr for Pyotr, Uladzimir for Vladimir, Maxamed for Muhammad. The end-to-end set has no such
@@ -8,7 +8,8 @@ queries (its transforms are typos, reorderings, dropped names and romanizations)
 draws them from TRAIN persons: the primary name with one part replaced by another spelling of
 the same name from data/match_name_symbols.tsv (rigour's Wikidata name items, the table
 `features.same_name` reads) that none of the designee's listed names uses, screened with
-every list loaded. It measures that screening retrieves and scores such spellings end to end,
+every list loaded; with --every-part, every part of the name so replaced (Iwanow Uladzimir
+for IVANOV, Vladimir), which only the index's name-item keys retrieve. It measures that screening retrieves and scores such spellings end to end,
 not the table's quality: the spellings come from the table itself. Prints recall at the
 default threshold and candidate recall, and the misses.
 """
@@ -40,8 +41,12 @@ def _name_table() -> dict[str, frozenset[int]]:
     return table
 
 
-def variant_queries(entities: Sequence[Entity], n: int, seed: int) -> list[tuple[str, str, str]]:
-    """(query, listed primary name, entity id) for up to n TRAIN persons of `entities`."""
+def variant_queries(
+    entities: Sequence[Entity], n: int, seed: int, every_part: bool = False
+) -> list[tuple[str, str, str]]:
+    """(query, listed primary name, entity id) for up to n TRAIN persons of `entities`: one
+    part spelt otherwise, or with `every_part` every part (of names whose every part has
+    another spelling)."""
     table = _name_table()
     spellings: dict[int, set[str]] = defaultdict(set)
     for part, items in table.items():
@@ -62,14 +67,18 @@ def variant_queries(entities: Sequence[Entity], n: int, seed: int) -> list[tuple
         own = {t for name in entity.names for f in name_forms(name.full, True) for t in f.core}
         places = [i for i, part in enumerate(parts) if part in table]
         rng.shuffle(places)
+        changed = 0
         for i in places:
             others = sorted(
                 {s for item in table[parts[i]] for s in spellings[item]} - own - {parts[i]}
             )
             if others:
                 parts[i] = rng.choice(others)
-                out.append((" ".join(parts), listed, entity.id))
-                break
+                changed += 1
+                if not every_part:
+                    break
+        if changed and (not every_part or changed == len(parts)):
+            out.append((" ".join(parts), listed, entity.id))
     return out
 
 
@@ -77,9 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--every-part", action="store_true", help="spell every part otherwise, not one"
+    )
     args = parser.parse_args(argv)
     entities = load_all_entities()
-    queries = variant_queries(entities, args.queries, args.seed)
+    queries = variant_queries(entities, args.queries, args.seed, args.every_part)
     matcher = Matcher.from_entities(entities)
     found = retrieved = 0
     misses: list[tuple[str, str, float]] = []

@@ -37,3 +37,14 @@ def test_a_variant_spells_one_part_as_another_spelling_of_that_name() -> None:
         new, old = parts[changed[0]], listed_parts[changed[0]]
         assert table[new] & table[old]  # one name ...
         assert new != "jurij"  # ... in a spelling none of the designee's names uses
+
+
+def test_every_part_spells_each_part_otherwise() -> None:
+    table = _name_table()
+    entities = [_person(str(i), "Yury PETROV") for i in range(40)]
+    queries = variant_queries(entities, 100, seed=2, every_part=True)
+    assert queries
+    for query, listed, _ in queries:
+        parts, listed_parts = query.split(), name_forms(listed, True)[0].core
+        for new, old in zip(parts, listed_parts, strict=True):
+            assert new != old and table[new] & table[old], query

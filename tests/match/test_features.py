@@ -594,7 +594,7 @@ def test_two_spellings_of_one_given_name_are_one_name() -> None:
 def test_the_name_table_holds_no_syllable_and_no_short_part() -> None:
     from scrutiny.match import _text
 
-    table = features._name_items_table()
+    table = _text.name_items_table()
     assert len(table) > 1000
     for part, items in table.items():
         assert len(part) >= 4 and part.isalpha() and not _text.is_syllable(part), part

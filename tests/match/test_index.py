@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import OSA
 
-from scrutiny.match.forms import name_forms
+from scrutiny.match import Matcher, Query
+from scrutiny.match.forms import index_keys, name_forms
 from scrutiny.match.index import (
     _HASH_BASE,
     TYPO_MIN_LEN,
@@ -186,3 +187,18 @@ def test_names_read_by_forked_workers_build_the_same_index() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "same"
+
+
+def test_another_spelling_of_a_name_shares_its_retrieval_key() -> None:
+    # features.same_name: Yury / Jurij are one name; the index keys them alike ("n:").
+    yury = {k for k in index_keys(name_forms("Yury KOVALCHUK", True)) if k.startswith("n:")}
+    jurij = {k for k in index_keys(name_forms("Jurij KOVALTJUK", True)) if k.startswith("n:")}
+    assert len(yury & jurij) >= 2  # the given name's and the family name's
+    assert not {k for k in index_keys(name_forms("Zzyzx Qwerty", True)) if k.startswith("n:")}
+
+
+def test_a_name_spelt_otherwise_in_every_part_is_retrieved(sdn_matcher: Matcher) -> None:
+    # OFAC writes Yuriy Valentinovich KOVALCHUK; a Swedish or German customer file, Jurij
+    # Kovaltjuk: no part as listed, none one typo away.
+    hits = sdn_matcher.screen(Query("Jurij Kovaltjuk", schema="Person"), limit=5)
+    assert hits and "KOVALCHUK" in hits[0].name

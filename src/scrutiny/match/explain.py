@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrutiny.match import _text
 from scrutiny.match.features import (
     ARABIC_SKELETON,
     NAME_FEATURES,
-    name_items,
     same_name,
     skeleton_key,
     skeleton_kind,
@@ -114,7 +114,7 @@ def form_fields(
         # Two spellings of one person's name (features.same_name): the name items they share.
         for part in fields["parts"]:
             if part["similarity"] > 0.0 and same_name(part["query"], part["list"]):
-                shared = name_items(part["query"]) & name_items(part["list"])
+                shared = _text.name_items(part["query"]) & _text.name_items(part["list"])
                 part["same_name_wikidata"] = [f"Q{item}" for item in sorted(shared)]
     return fields
 

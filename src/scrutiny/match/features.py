@@ -80,8 +80,6 @@ _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
 _COMMONNESS_FILE = "match_commonness.tsv"
-_NAME_SYMBOLS_FILE = "match_name_symbols.tsv"
-_NO_ITEMS: frozenset[int] = frozenset()
 # Two spellings of one name (same_name) pair as near-exact, not exact: at 1.0 the train pairs
 # gained 51 more positives for 8 more negatives and 2 more clean-name alerts (Adèle / Adel).
 SAME_NAME_RAW = 0.97
@@ -357,31 +355,13 @@ def _commonness_table() -> tuple[np.ndarray, np.ndarray]:
     return keys[order], np.asarray(zipf, np.float32)[order]
 
 
-@cache
-def _name_items_table() -> dict[str, frozenset[int]]:
-    """data/match_name_symbols.tsv: name part -> Wikidata items of the names it may be."""
-    text = files("scrutiny.data").joinpath(_NAME_SYMBOLS_FILE).read_text(encoding="utf-8")
-    table: dict[str, frozenset[int]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            part, items = line.split("\t")
-            table[part] = frozenset(map(int, items.split(",")))
-    return table
-
-
-def name_items(part: str) -> frozenset[int]:
-    """The Wikidata items of the given or family names a folded person-name part may be
-    (rigour's name data, via data/match_name_symbols.tsv; empty for most parts)."""
-    return _name_items_table().get(part, _NO_ITEMS)
-
-
 def same_name(a: str, b: str) -> bool:
     """Two spellings of one person's name that no spelling rule joins (Yury / Jurij, Pyotr /
     Pjotr, Vladimir / Uladzimir, Ahmed / Ahmad): they share a name item. Persons' parts only
     (`align`, kernel.score_gathered); the table holds no syllable and no part under four
     letters."""
-    items = name_items(a)
-    return bool(items) and a != b and not items.isdisjoint(name_items(b))
+    items = _text.name_items(a)
+    return bool(items) and a != b and not items.isdisjoint(_text.name_items(b))
 
 
 _COMMONNESS_CACHE: dict[str, float] = {}
@@ -640,7 +620,7 @@ def _assign(query: Form, name: Form, typed: bool, vessel: bool = False) -> _Assi
                 for j in range(len(c)):
                     if row[j] < 1.0 and _same_skeleton(q[i], c[j], CYRILLIC_SPELLING):
                         row[j] = 1.0
-        if not typed and any(map(name_items, q)):
+        if not typed and any(map(_text.name_items, q)):
             for i, row in enumerate(matrix):
                 for j in range(len(c)):
                     if row[j] < SAME_NAME_RAW and same_name(q[i], c[j]):

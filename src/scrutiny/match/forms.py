@@ -215,7 +215,8 @@ def form_columns(lines: list[str]) -> FormColumns:
 
 
 def index_keys(forms: tuple[Form, ...]) -> set[str]:
-    """Retrieval keys of a name: tokens, joined neighbours, phonetic keys, Korean key.
+    """Retrieval keys of a name: tokens, joined neighbours, phonetic keys, Korean key, name
+    items.
 
     Joined neighbours ("jong"+"un" -> "jongun") make "Jong Un", "Jong-un" and "Jongun" meet in
     one key whichever way the list or the customer wrote the given name; Arabic compounds
@@ -238,6 +239,9 @@ def index_keys(forms: tuple[Form, ...]) -> set[str]:
             keys.update(spelling_keys(tokens))
         if form.arabic:  # parts a Latin query may write as two (index.NameIndex.query_keys)
             keys.update("j:" + key for key in joined_skeletons(form.core))
+        # The Wikidata name items of its parts: another spelling of one name (Jurij for Yury,
+        # Iwanow for Ivanov) meets it (features.same_name).
+        keys.update(f"n:{item}" for token in form.core for item in _text.name_items(token))
     return keys
 
 

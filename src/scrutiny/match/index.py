@@ -51,9 +51,10 @@ from scrutiny.model import Entity, EntityType, NameKind
 # token's skeleton of both kinds; 18: Arabic compounds have a retrieval key ("c:", one
 # spelling for Abdurrahman and Abdul Rahman); 19: spelling keys of Cyrillic readings ("s:"),
 # joined skeletons of Arabic-script readings ("j:"), Russian state-enterprise legal forms,
-# a third column of skeleton ids. The matcher's form table is saved with the
+# a third column of skeleton ids; 20: the Wikidata name items of name parts ("n:",
+# features.same_name). The matcher's form table is saved with the
 # index (kernel.FormTable.save): a change to what it holds is a change of format too.
-FORMAT_VERSION = 19
+FORMAT_VERSION = 20
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,

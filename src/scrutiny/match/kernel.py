@@ -56,7 +56,6 @@ from scrutiny.match.features import (
     commonness,
     gender_form,
     looks_patronymic,
-    name_items,
     part_weights_table,
     short_word_lengths,
     skeleton_key,
@@ -341,13 +340,13 @@ class FormTable:
             return self.name_cache[token]
         if len(self.name_cache) >= _ROW_CACHE:
             self.name_cache.clear()
-        items = name_items(token)
+        items = _text.name_items(token)
         found = None
         if items:
             if self.item_ids is None:
                 item_ids: dict[int, list[int]] = {}
                 for vid, part in enumerate(self.vocab):
-                    for item in name_items(part):
+                    for item in _text.name_items(part):
                         item_ids.setdefault(item, []).append(vid)
                 self.item_ids = item_ids
             ids = {vid for item in items for vid in self.item_ids.get(item, ())}
