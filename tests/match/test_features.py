@@ -133,6 +133,16 @@ def test_single_part_match_is_flagged_exact_or_not() -> None:
     # A misspelt one-word name is flagged as the word itself is (it scored above it before).
     assert _values("Bluenorof", "BLUENOROFF")["single_match"] == 1.0
     assert _values("Bluenoroff", "BLUENOROFF GROUP")["single_match"] == 0.0
+    # A person's fuller name meeting a one-word name (an alias of one word) is one word of
+    # evidence too; a company's words are typed_features' (below); two parts a reading of
+    # Arabic script writes as one are one part joined (NASER MALEKI / ناصرملکی).
+    assert _values("Adele Marin", "Adel")["single_match"] == 1.0
+    assert _values("Adele Marin", "Adele Marin")["single_match"] == 0.0
+    assert _values("Naser MALEKI", "ناصرملکی")["single_match"] == 0.0
+    company = align(
+        name_forms("Bluenoroff Group")[0], name_forms("BLUENOROFF")[0], _idf, False, typed=True
+    )
+    assert company.values[NAME_FEATURES.index("single_match")] == 0.0
 
     # A query typed as a company, one word near-exactly a one-word list name, is strong
     # evidence; a merely similar word (Adams / IDIAMS, by sound) is not.

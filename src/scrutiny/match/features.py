@@ -43,7 +43,8 @@ NAME_FEATURES = (
     "korean_inexact",  # two Korean names matched inexactly: few syllables, so near ones are others
     "matched_letters",  # letters in informative parts matched near-exactly / 20, capped at 1.5
     "single_match",  # a one-part query aligned with a one-part name (Ian, John, Denise),
-    # however closely: a misspelt one-word name is no stronger evidence than the word itself
+    # however closely: a misspelt one-word name is no stronger evidence than the word itself;
+    # and a person's query of 2+ parts aligned with a one-part name (one word of evidence)
     "common_words",  # commonness (wordfreq) of the rarest query part matched near-exactly
     "single_match_typed",  # single_match, near-exact, where the query is an organization or
     # a vessel (for which a part one typo from the list's is near-exact: `typo_word`)
@@ -754,7 +755,10 @@ def align(
     exact = korean_equal or (sorted(q) == sorted(c) and all(q_sim))
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))
     contained = len(q) >= 2 and len(c) > len(q) and all(s == 1.0 for s in q_sim)
-    single_match = len(query.core) == 1 and len(c) == 1 and matched > 0.0
+    # A one-part name met by a person's query is one word of evidence, however many parts the
+    # query has (Adèle Marin / Adel, Jabir Humaidah / 'Hamida': a listed alias of one word).
+    one_word = len(query.core) == 1 or (not typed and len(q) >= 2)
+    single_match = one_word and len(c) == 1 and matched > 0.0
     values = [
         q_cov,
         c_cov,

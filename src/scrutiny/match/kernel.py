@@ -1318,7 +1318,8 @@ def _features(
             korean_both = q_has_kor[k] and form_korean[f] >= 0
             row[14] = 1.0 if korean_both and not exact and not contained and nq >= 2 else 0.0
             row[15] = min(1.5, letters / 20.0)
-            single_match = single[k] and nc == 1 and matched > 0.0
+            # features.align: a person's query of 2+ parts meeting a one-part name too
+            single_match = (single[k] or (not typed and nq >= 2)) and nc == 1 and matched > 0.0
             row[16] = 1.0 if single_match else 0.0
             row[17] = common if common <= 1.0 else 0.0
             row[18] = 1.0 if typed and single_match and q_sim[0] >= _STRONG_SIM else 0.0
