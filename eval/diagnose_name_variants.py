@@ -1,6 +1,7 @@
 """Train-side check of screening a person under another spelling of one of their names.
 
     .venv/bin/python -m eval.diagnose_name_variants [--queries 1500] [--seed 5] [--every-part]
+        [--table src/scrutiny/data/match_name_symbols.tsv]
 
 Customers write a designee's given name the way their own language does: Jurij for Yury,
 Pjotr for Pyotr, Uladzimir for Vladimir, Maxamed for Muhammad. The end-to-end set has no such
@@ -9,9 +10,16 @@ draws them from TRAIN persons: the primary name with one part replaced by anothe
 the same name from data/match_name_symbols.tsv (rigour's Wikidata name items, the table
 `features.same_name` reads) that none of the designee's listed names uses, screened with
 every list loaded; with --every-part, every part of the name so replaced (Iwanow Uladzimir
-for IVANOV, Vladimir), which only the index's name-item keys retrieve. It measures that screening retrieves and scores such spellings end to end,
-not the table's quality: the spellings come from the table itself. Prints recall at the
-default threshold and candidate recall, and the misses.
+for IVANOV, Vladimir), which only the index's name-item keys retrieve. It measures that
+screening retrieves and scores such spellings end to end, not the table's quality: the
+spellings come from the table itself. Prints recall at the default threshold and candidate
+recall, and the misses.
+
+A tree from before the table is measured on the same queries by giving this checkout's
+table and the older tree's code (a worktree at /tmp/old):
+
+    PYTHONPATH=/tmp/old/src:. .venv/bin/python -m eval.diagnose_name_variants \
+        --table src/scrutiny/data/match_name_symbols.tsv
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import argparse
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 
 from eval.lists import load_all_entities
 from eval.split import is_test_entity
@@ -28,12 +37,16 @@ from scrutiny.match.forms import name_forms
 from scrutiny.model import Entity
 
 
-def _name_table() -> dict[str, frozenset[int]]:
-    """The table as a file (not through scrutiny's loader), so older trees can be measured."""
-    from importlib.resources import files
+def _name_table(path: Path | None = None) -> dict[str, frozenset[int]]:
+    """The name table, from `path` or scrutiny's own. Read here rather than through
+    `_text.name_items_table`, which a tree from before the table lacks."""
+    if path is None:
+        from importlib.resources import files
 
+        text = files("scrutiny.data").joinpath("match_name_symbols.tsv").read_text("utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
     table: dict[str, frozenset[int]] = {}
-    text = files("scrutiny.data").joinpath("match_name_symbols.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             part, items = line.split("\t")
@@ -42,12 +55,16 @@ def _name_table() -> dict[str, frozenset[int]]:
 
 
 def variant_queries(
-    entities: Sequence[Entity], n: int, seed: int, every_part: bool = False
+    entities: Sequence[Entity],
+    n: int,
+    seed: int,
+    every_part: bool = False,
+    table: dict[str, frozenset[int]] | None = None,
 ) -> list[tuple[str, str, str]]:
     """(query, listed primary name, entity id) for up to n TRAIN persons of `entities`: one
     part spelt otherwise, or with `every_part` every part (of names whose every part has
-    another spelling)."""
-    table = _name_table()
+    another spelling); `table`: the name table (`_name_table`'s by default)."""
+    table = table if table is not None else _name_table()
     spellings: dict[int, set[str]] = defaultdict(set)
     for part, items in table.items():
         for item in items:
@@ -89,9 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--every-part", action="store_true", help="spell every part otherwise, not one"
     )
+    parser.add_argument("--table", type=Path, help="the name table's file (default scrutiny's)")
     args = parser.parse_args(argv)
     entities = load_all_entities()
-    queries = variant_queries(entities, args.queries, args.seed, args.every_part)
+    queries = variant_queries(
+        entities, args.queries, args.seed, args.every_part, _name_table(args.table)
+    )
     matcher = Matcher.from_entities(entities)
     found = retrieved = 0
     misses: list[tuple[str, str, float]] = []

@@ -26,7 +26,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -121,9 +121,7 @@ class FormTable:
     # Query tokens' `row_of` values: a customer file repeats its words.
     row_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
     skel_cache: dict[tuple[str, int], int] = field(default_factory=dict, repr=False)
-    # features.same_name: Wikidata name item -> vocabulary ids of the parts that may be it
-    # (built on first use, not saved), and each query token's such ids.
-    item_ids: dict[int, list[int]] | None = field(default=None, repr=False)
+    # features.same_name: each query token's vocabulary ids of the same name (same_name_ids)
     name_cache: dict[str, np.ndarray | None] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -340,18 +338,18 @@ class FormTable:
             return self.name_cache[token]
         if len(self.name_cache) >= _ROW_CACHE:
             self.name_cache.clear()
-        items = _text.name_items(token)
-        found = None
-        if items:
-            if self.item_ids is None:
-                item_ids: dict[int, list[int]] = {}
-                for vid, part in enumerate(self.vocab):
-                    for item in _text.name_items(part):
-                        item_ids.setdefault(item, []).append(vid)
-                self.item_ids = item_ids
-            ids = {vid for item in items for vid in self.item_ids.get(item, ())}
-            found = np.asarray(sorted(ids), np.int64) if ids else None
-        self.name_cache[token] = found
+        ids = {vid for item in _text.name_items(token) for vid in self.item_ids.get(item, ())}
+        found = self.name_cache[token] = np.asarray(sorted(ids), np.int64) if ids else None
+        return found
+
+    @cached_property
+    def item_ids(self) -> dict[int, list[int]]:
+        """Wikidata name item -> vocabulary ids of the parts that may be it (`same_name_ids`;
+        derived from the vocabulary, not saved: about 10 ms)."""
+        found: dict[int, list[int]] = {}
+        for vid, part in enumerate(self.vocab):
+            for item in _text.name_items(part):
+                found.setdefault(item, []).append(vid)
         return found
 
     def form(self, form_id: int) -> Form:

@@ -124,6 +124,7 @@ class Matcher:
             forms = kernel.FormTable.build(index.name_forms_raw, index.idf)
         self.forms = forms
         commonness("")  # loads the word table now rather than inside the first query
+        self.forms.item_ids  # noqa: B018 - and the name items' (features.same_name), 10 ms
         # The index is millions of long-lived objects; left in the collector's generations,
         # every full collection re-scans them while queries run. Freezing moves
         # what exists now out of the cyclic collector's reach (reference counting still
