@@ -609,3 +609,76 @@ def test_the_name_table_holds_no_syllable_and_no_short_part() -> None:
     for part, items in table.items():
         assert len(part) >= 4 and part.isalpha() and not _text.is_syllable(part), part
         assert items
+
+
+def _org_values(query: str, listed: str) -> dict[str, float]:
+    """`_values` of a query that says it is a company's name (`align`'s typed)."""
+    alignment = align(name_forms(query)[0], name_forms(listed)[0], _idf, False, typed=True)
+    return dict(zip(NAME_FEATURES, alignment.values, strict=True))
+
+
+def test_a_translated_name_counts_its_unmatched_common_words_for_little() -> None:
+    """A Bulgarian or Russian list name is often an English one translated (features.
+    translated_pair): the words that met nothing and are common in their language weigh
+    little beside the distinctive word both share."""
+    assert features.foreign_zipf("nauchno") > 3.0 and features.foreign_zipf("kvant") > 0.0
+    assert features.foreign_zipf("naftan") == 0.0
+    latin = name_forms("Research and Production Association Kvant")[0]
+    bulgarian = name_forms("Научно-производствена асоциация „Квант“")[0]
+    assert bulgarian.foreign and not latin.foreign
+    assert features.translated_pair(latin, bulgarian)
+    assert features.translated_pair(bulgarian, latin)
+    v = _org_values(
+        "Research and Production Association Kvant", "Научно-производствена асоциация „Квант“"
+    )
+    assert v["query_coverage"] > 0.8 and v["list_coverage"] > 0.8
+    # Read from Greek too; a Latin word the Greek name also holds (Naftan) is shared.
+    v = _org_values("Naftan Open Company", "Ανοικτή εταιρεία Naftan")
+    assert v["query_coverage"] > 0.8
+    # Without a translation the same unmatched words count in full: both names in Latin.
+    v = _org_values("Research and Production Association Kvant", "Nauchno proizvodstvena Kvant")
+    assert v["list_coverage"] <= 0.5  # half its weight, not its translation's nearly all
+
+
+def test_a_transliterated_name_or_a_common_shared_word_is_no_translation() -> None:
+    # A Latin name in the other's language is its transliteration: Magnitogorskiy and
+    # Chelyabinskiy are two towns' works, not one name translated.
+    latin = name_forms("MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT")[0]
+    russian = name_forms("Челябинский металлургический комбинат")[0]
+    assert features.translated_pair(latin, russian)  # one Latin, one Cyrillic ...
+    assert features.foreign_only("magnitogorskiy")  # ... but this Latin word is Russian
+    v = _org_values(
+        "MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT", "Челябинский металлургический комбинат"
+    )
+    assert v["list_coverage"] < 0.8
+    # Zvezda (star) names many companies: sharing it is no sign the rest is translated.
+    assert not features.distinct_word("zvezda") and features.distinct_word("kvant")
+    v = _org_values("Shipbuilding Complex Zvezda", "ЗВЕЗДА Судостроительный")
+    assert v["list_coverage"] <= 0.5  # half its weight, not its translation's nearly all
+    # A person's name is not translated (Ростислав Богданов / Sergei BOGDANOV).
+    assert _values("Ростислав Богданов", "Sergei BOGDANOV")["list_coverage"] <= 0.5
+    # Two names read from other alphabets, or a Han reading, are never a translated pair.
+    assert not features.translated_pair(name_forms("Квант")[0], name_forms("Κβαντ")[0])
+    assert not features.translated_pair(name_forms("量子公司")[0], name_forms("Квант")[0])
+
+
+def test_translated_pairs_match_in_comparison() -> None:
+    yantar = scrutiny.compare("Yantar Shipyard", "Ναυπηγείο Yantar", schema="Organization")
+    assert yantar.score >= 0.506, yantar.explanation
+    assert yantar.explanation["translation_words"] == {"query": ["shipyard"], "list": ["naupegeio"]}
+    naftan = scrutiny.compare(
+        "Open Joint Stock Company “Naftan”",
+        "Отворено акционерно дружество „Naftan“",
+        schema="Organization",
+    )
+    assert naftan.explanation["translation_words"] == {"query": [], "list": ["otvoreno"]}
+    other = scrutiny.compare(
+        "PAO MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT",
+        "Челябинский металлургический комбинат",
+        schema="Organization",
+    )
+    assert other.score < 0.506
+    assert "translation_words" not in other.explanation
+    # Untyped, a name may be a person's, whose names are not translated.
+    untyped = scrutiny.compare("Yantar Shipyard", "Ναυπηγείο Yantar")
+    assert "translation_words" not in untyped.explanation

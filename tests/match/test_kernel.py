@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from scrutiny.match import Matcher, kernel
-from scrutiny.match.features import NAME_FEATURES, align
+from scrutiny.match.features import FOREIGN_FORM, NAME_FEATURES, align
 from scrutiny.match.forms import name_forms
 
 _WEAK_AT = NAME_FEATURES.index("weak_alias")
@@ -141,7 +141,7 @@ def test_screen_scores_are_the_scores_of_the_reference_alignment(sdn_matcher: Ma
 def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
     """The table is built column by column (`form_columns`, `part_weights_table`); form by
     form, `decode_forms` and `part_weights` give the same parts, weights and flags."""
-    from scrutiny.match.features import part_weights, skeleton_kind
+    from scrutiny.match.features import form_translation_bits, part_weights, skeleton_kind
     from scrutiny.match.forms import decode_forms
 
     table = sdn_matcher.forms
@@ -163,6 +163,7 @@ def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
             form.reading,
             skeleton_kind(form),
         )
+        assert table.form_trans[f] == form_translation_bits(form), line
         # Neighbours written together first, then any Arabic compound's hashes.
         joined = table.joined[table.joined_off[f] : table.joined_off[f + 1]].tolist()
         pairs = [hash(a + b) for a, b in zip(form.core, form.core[1:], strict=False)]
@@ -262,3 +263,45 @@ def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
     hit = matcher.screen("Aliaksandr Mikalaevich ZAITSAU")[0]
     assert hit.explanation["list_name_read_from_cyrillic_script"]
     assert any(p.get("consonant_skeleton") == "sTv" for p in hit.explanation["parts"])
+
+
+def test_kernel_equals_align_on_translated_names() -> None:
+    """features.translated_pair: list names in Bulgarian, Russian and Greek against English
+    ones and the other way round, in the kernel as in `align`."""
+    from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
+
+    listed = [
+        "Научно-производствена асоциация „Квант“",
+        "Отворено акционерно дружество „Naftan“",
+        "Челябинский металлургический комбинат",
+        "АО ЗВЕЗДА",
+        "Ανοικτή συμμετοχική εταιρεία “Belavia Belarusian Airlines”",
+        "Research and Production Association Kvant",
+        "Bryansk Automobile Plant",
+    ]
+    entities = [
+        seal(
+            Entity(
+                id=f"t:{i}",
+                schema=EntityType.ORGANIZATION,
+                names=(Name(full=name, kind=NameKind.PRIMARY),),
+                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
+            )
+        )
+        for i, name in enumerate(listed)
+    ]
+    matcher = Matcher.from_entities(entities)
+    assert (matcher.forms.form_trans & FOREIGN_FORM).sum() >= 4
+    checked = 0
+    for query in (
+        "JSC Research and Production Association Kvant",
+        "Open Joint Stock Company Naftan",
+        "MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT",
+        "Shipbuilding Complex Zvezda",
+        "Belavia Belarusian Airlines",
+        "Научно-производственное объединение Квант",
+        "Брянский автомобильный завод",
+    ):
+        checked += _check(matcher, query)
+        _check(matcher, query, typed=True)
+    assert checked > 10

@@ -14,6 +14,15 @@ For every word among each language's most frequent ones, the table keeps the hig
 frequency (log10 of occurrences per billion words) over the languages, after folding the word
 the way scrutiny folds name parts. Only words at Zipf >= 3 (one per million words) are
 kept: rarer ones count as rare. wordfreq is only needed to regenerate; scrutiny reads the TSV.
+
+A second table, data/match_foreign_words.tsv, holds the common words of languages written in
+other alphabets (Russian, Ukrainian, Bulgarian, Greek, Arabic, Persian) as scrutiny reads
+them in Latin letters (every reading `forms.name_forms` gives: zavod, nauchno, etairia,
+sherkat). A list name in one of those alphabets is often the translation of a Latin one
+(Научно-производствено обединение „Квант“ / Research and Production Association Kvant):
+its common words are the translated ones, and `features.align` counts them for little where
+they meet no part of a Latin name. Parts of person names (`_text.name_items_table`: Vera,
+Nadezhda, Lyubov) and words under four letters are left out.
 """
 
 from __future__ import annotations
@@ -27,6 +36,9 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "tr")
 TOP_WORDS = 200_000
 MIN_ZIPF = 3.0
 OUT_FILE = "match_commonness.tsv"
+FOREIGN_LANGUAGES = ("ru", "uk", "bg", "el", "ar", "fa")
+FOREIGN_FILE = "match_foreign_words.tsv"
+FOREIGN_MIN_LETTERS = 4
 
 
 def build() -> dict[str, float]:
@@ -46,6 +58,30 @@ def build() -> dict[str, float]:
             token = tokens[0]
             if zipf > best.get(token, 0.0):
                 best[token] = zipf
+    return best
+
+
+def build_foreign() -> dict[str, float]:
+    import wordfreq
+
+    from scrutiny.match import _text
+    from scrutiny.match.forms import name_forms
+
+    names = _text.name_items_table()
+    best: dict[str, float] = {}
+    for language in FOREIGN_LANGUAGES:
+        for word in wordfreq.top_n_list(language, TOP_WORDS):
+            zipf = wordfreq.zipf_frequency(word, language)
+            if zipf < MIN_ZIPF:
+                break  # the list is in frequency order
+            if word.isascii() or len(_text.tokenize(word)) != 1:
+                continue
+            for form in name_forms(word):
+                for token in form.tokens:
+                    if len(token) < FOREIGN_MIN_LETTERS or not token.isalpha() or token in names:
+                        continue
+                    if zipf > best.get(token, 0.0):
+                        best[token] = zipf
     return best
 
 
@@ -69,6 +105,18 @@ def main() -> int:
         [f"{token}\t{zipf:.2f}" for token, zipf in sorted(table.items())],
     )
     print(f"{out}: {len(table)} words")
+    foreign = build_foreign()
+    out = write_data_table(
+        FOREIGN_FILE,
+        [
+            "Zipf frequency of common words of other alphabets as read in Latin letters; max "
+            "over " + ",".join(FOREIGN_LANGUAGES),
+            "Derived from wordfreq (https://github.com/rspeer/wordfreq), data CC BY-SA 4.0.",
+            "Regenerate: python -m scrutiny.match._gen_commonness",
+        ],
+        [f"{token}\t{zipf:.1f}" for token, zipf in sorted(foreign.items())],
+    )
+    print(f"{out}: {len(foreign)} words")
     return 0
 
 

@@ -11,6 +11,9 @@ from scrutiny.match.features import (
     same_name,
     skeleton_key,
     skeleton_kind,
+    translated_pair,
+    translation_met,
+    translation_word,
 )
 from scrutiny.match.forms import Form
 from scrutiny.match.index import KIND_NAMES, EntityRecord, NameIndex
@@ -110,6 +113,10 @@ def form_fields(
             key = cyrillic.spelling_key(part["query"])
             if part["query"] != part["list"] and key and key == cyrillic.spelling_key(part["list"]):
                 part["spelling_key"] = key
+    if typed and query_form is not None and list_form is not None:
+        words = translation_words(query_form, list_form, fields["parts"])
+        if words:
+            fields["translation_words"] = words
     if not typed:
         # Two spellings of one person's name (features.same_name): the name items they share.
         for part in fields["parts"]:
@@ -117,6 +124,30 @@ def form_fields(
                 shared = _text.name_items(part["query"]) & _text.name_items(part["list"])
                 part["same_name_wikidata"] = [f"Q{item}" for item in sorted(shared)]
     return fields
+
+
+def translation_words(
+    query_form: Form, list_form: Form, parts: list[dict[str, Any]]
+) -> dict[str, list[str]] | None:
+    """Where one name is the other translated (features.translated_pair, translation_met):
+    each side's common words that met nothing, which counted for little; else None."""
+    if not translated_pair(query_form, list_form):
+        return None
+    q_met = {p["query"]: p["similarity"] for p in parts}
+    c_met = {p["list"]: p["similarity"] for p in parts}
+    q_sim = [q_met.get(t, 0.0) for t in query_form.core]
+    c_sim = [c_met.get(t, 0.0) for t in list_form.core]
+    if not translation_met(query_form.core, q_sim, list_form.core, c_sim, query_form.foreign):
+        return None
+    words = {
+        side: [
+            t
+            for t, s in zip(form.core, sims, strict=True)
+            if s == 0.0 and translation_word(t, form.foreign)
+        ]
+        for side, form, sims in (("query", query_form, q_sim), ("list", list_form, c_sim))
+    }
+    return words if words["query"] or words["list"] else None
 
 
 def names_equal(explanation: dict[str, Any]) -> bool:

@@ -81,6 +81,7 @@ _GENERIC_FACTOR = 0.1  # weight of a transliterated generic company phrase ("you
 _GENERIC_WORD_FACTOR = 0.3  # weight of a generic company word (trading, group) in the core name
 _GENERIC_FILE = "match_generic_phrases.tsv"
 _COMMONNESS_FILE = "match_commonness.tsv"
+_FOREIGN_FILE = "match_foreign_words.tsv"
 # Two spellings of one name (same_name) pair as near-exact, not exact: at 1.0 the train pairs
 # gained 51 more positives for 8 more negatives and 2 more clean-name alerts (Adèle / Adel).
 SAME_NAME_RAW = 0.97
@@ -337,13 +338,14 @@ def patronymic_apart(a: str, b: str) -> bool:
 
 
 @cache
-def _commonness_table() -> tuple[np.ndarray, np.ndarray]:
-    """(sorted hashes of common words, their Zipf frequency) from data/match_commonness.tsv.
+def _zipf_table(file_name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted hashes of common words, their Zipf frequency) from a wordfreq-derived table
+    (data/match_commonness.tsv, data/match_foreign_words.tsv; see _gen_commonness.py).
 
     Hashes in a numpy array rather than a dict of 200,000 strings: 2 MB instead of 27 MB.
     Python's string hash is per process, which is all this table needs.
     """
-    text = files("scrutiny.data").joinpath(_COMMONNESS_FILE).read_text(encoding="utf-8")
+    text = files("scrutiny.data").joinpath(file_name).read_text(encoding="utf-8")
     hashes: list[int] = []
     zipf: list[float] = []
     for line in text.splitlines():
@@ -354,6 +356,13 @@ def _commonness_table() -> tuple[np.ndarray, np.ndarray]:
     keys = np.asarray(hashes, np.int64)
     order = np.argsort(keys)
     return keys[order], np.asarray(zipf, np.float32)[order]
+
+
+def _table_zipf(file_name: str, token: str) -> float:
+    keys, zipf = _zipf_table(file_name)
+    h = hash(token)
+    at = int(np.searchsorted(keys, h))
+    return float(zipf[at]) if at < len(keys) and keys[at] == h else 0.0
 
 
 def same_name(a: str, b: str) -> bool:
@@ -376,14 +385,120 @@ def commonness(token: str) -> float:
     """
     found = _COMMONNESS_CACHE.get(token)
     if found is None:
-        keys, zipf = _commonness_table()
-        h = hash(token)
-        at = int(np.searchsorted(keys, h))
-        found = min(1.0, float(zipf[at]) / 7.0) if at < len(keys) and keys[at] == h else 0.0
+        found = min(1.0, _table_zipf(_COMMONNESS_FILE, token) / 7.0)
         if len(_COMMONNESS_CACHE) >= 500_000:
             _COMMONNESS_CACHE.clear()
         _COMMONNESS_CACHE[token] = found
     return found
+
+
+@lru_cache(maxsize=200_000)
+def foreign_zipf(token: str) -> float:
+    """Zipf frequency of a word of Russian, Ukrainian, Bulgarian, Greek, Arabic or Persian as
+    read in Latin letters (zavod 4.8, nauchno 4.9), 0 for rarer words and every other token
+    (data/match_foreign_words.tsv, from wordfreq; `translated_pair`)."""
+    return _table_zipf(_FOREIGN_FILE, token)
+
+
+# A name read from another alphabet (Form.foreign) is often a translation of a Latin list
+# name, not its transliteration: the EU publishes its names in Bulgarian and Greek too, and
+# Russian companies' names are translated into English (Научно-производствена асоциация
+# „Квант“ / Research and Production Association Kvant; Отворено акционерно дружество
+# „Naftan“ / Open Joint Stock Company Naftan). Where the two share a distinctive word, the
+# translated words (each side's common words that met nothing) count for little.
+_TRANSLATED_FACTOR = 0.05
+# A shared word this common in either table (Zvezda, star; Signal; Kombinat) is no evidence
+# that the rest is a translation: other companies are named so.
+_DISTINCT_ZIPF = 4.0
+_DISTINCT_LETTERS = 4  # nor is a shared syllable (QAI, MTS) or initials
+
+
+def translated_pair(query: Form, name: Form) -> bool:
+    """One name read from another alphabet (Form.foreign), the other written in Latin
+    letters: the one may be the other translated (`translation_met` says whether it is)."""
+    if query.foreign == name.foreign:
+        return False
+    latin = name if query.foreign else query
+    return not latin.reading
+
+
+def translation_met(
+    q: Sequence[str],
+    q_sim: Sequence[float],
+    c: Sequence[str],
+    c_sim: Sequence[float],
+    query_foreign: bool,
+) -> bool:
+    """A `translated_pair` aligned as a translation: a distinctive word of 4+ letters shared
+    as written (a translation carries the name over; a word one letter off is another
+    company's: Mejia-Patel / Гатэль), and no word of the Latin name that met nothing a word
+    of the other's languages. A Latin name
+    holding such a word (MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT / Челябинский
+    металлургический комбинат) is the other language transliterated, whose words left over
+    are other words, not translations."""
+    latin, latin_sim = (c, c_sim) if query_foreign else (q, q_sim)
+    return any(
+        s == 1.0 and len(t) >= _DISTINCT_LETTERS and distinct_word(t)
+        for t, s in zip(q, q_sim, strict=True)
+    ) and not any(s == 0.0 and foreign_only(t) for t, s in zip(latin, latin_sim, strict=True))
+
+
+def foreign_only(token: str) -> bool:
+    """A word of another alphabet's languages (`foreign_zipf`) that is no common Latin word."""
+    return foreign_zipf(token) > 0.0 and commonness(token) == 0.0
+
+
+def distinct_word(token: str) -> bool:
+    """A word rare enough in both tables that sharing it says which company is meant, and
+    no person's name: companies named after people (Яковлев Групп / Design Bureau named
+    after A.S. YAKOVLEV, Крылов Жукова / KRYLOV STATE SCIENTIFIC CENTER) are many."""
+    return max(foreign_zipf(token), commonness(token) * 7.0) < _DISTINCT_ZIPF and not (
+        _text.name_items(token)
+    )
+
+
+def translation_word(token: str, foreign: bool) -> bool:
+    """A common word of its side's languages: `foreign_zipf` for a name read from another
+    alphabet, `commonness` for a Latin one."""
+    return foreign_zipf(token) > 0.0 if foreign else commonness(token) > 0.0
+
+
+def _translation_weights(
+    parts: tuple[str, ...], weights: list[float], sims: list[float], foreign: bool
+) -> list[float]:
+    """The weights a translated pair's coverage divides by: unmatched common words lowered."""
+    return [
+        w * _TRANSLATED_FACTOR if s == 0.0 and translation_word(t, foreign) else w
+        for t, w, s in zip(parts, weights, sims, strict=True)
+    ]
+
+
+# The same tests as bits, for the kernel (kernel.FormTable.tok_trans, .form_trans).
+FOREIGN_COMMON = 1  # translation_word(token, foreign=True)
+LATIN_COMMON = 2  # translation_word(token, foreign=False)
+DISTINCT = 4  # distinct_word
+FOREIGN_ONLY = 8  # foreign_only
+FOREIGN_FORM = 1  # Form.foreign
+LATIN_OWN = 2  # the Latin side `translated_pair` allows: not a reading
+
+
+def translation_bits(token: str) -> int:
+    """A token's `translation_word`, `distinct_word` and `foreign_only` tests as bits."""
+    foreign, latin = foreign_zipf(token), commonness(token)
+    return (
+        (FOREIGN_COMMON if foreign > 0.0 else 0)
+        | (LATIN_COMMON if latin > 0.0 else 0)
+        | (DISTINCT if distinct_word(token) else 0)
+        | (FOREIGN_ONLY if foreign > 0.0 and latin == 0.0 else 0)
+    )
+
+
+def form_translation_bits(form: Form) -> int:
+    """FOREIGN_FORM for a name read from another alphabet; LATIN_OWN for a Latin one that
+    `translated_pair` would pair with it."""
+    if form.foreign:
+        return FOREIGN_FORM
+    return 0 if form.reading else LATIN_OWN
 
 
 def part_weights(parts: tuple[str, ...], idf: Callable[[str], float]) -> list[float]:
@@ -741,8 +856,17 @@ def align(
         q_w = weights_of(q)
         c_w = weights_of(c)
     matched = sum(w * s for w, s in zip(q_w, q_sim, strict=True))
-    q_cov = matched / (sum(q_w) or 1.0)
-    c_cov = sum(w * s for w, s in zip(c_w, c_sim, strict=True)) / (sum(c_w) or 1.0)
+    q_tw, c_tw = q_w, c_w
+    # Companies' names are translated, persons' are not (Ростислав / Sergei): typed only.
+    if (
+        typed
+        and translated_pair(query, name)
+        and translation_met(q, q_sim, c, c_sim, query.foreign)
+    ):
+        q_tw = _translation_weights(q, q_w, q_sim, query.foreign)
+        c_tw = _translation_weights(c, c_w, c_sim, name.foreign)
+    q_cov = matched / (sum(q_tw) or 1.0)
+    c_cov = sum(w * s for w, s in zip(c_w, c_sim, strict=True)) / (sum(c_tw) or 1.0)
     info = min(2.0, matched / 10.0)
     # Parts that carry evidence: not generic, matched near-exactly, each counted once.
     strong = {q[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM and q_w[i] >= 3.0}
@@ -750,7 +874,7 @@ def align(
     rarest = max((q_w[i] for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
     common = min((commonness(q[i]) for i in range(len(q)) if q_sim[i] >= _STRONG_SIM), default=0.0)
     fuzzy = sum(w * s for w, s in zip(q_w, q_sim, strict=True) if 0.0 < s < 1.0)
-    unmatched_list = sum(w for w, s in zip(c_w, c_sim, strict=True) if s == 0.0)
+    unmatched_list = sum(w for w, s in zip(c_tw, c_sim, strict=True) if s == 0.0)
     # Parts the same but paired out of order (`out_of_order`) are not the same name.
     exact = korean_equal or (sorted(q) == sorted(c) and all(q_sim))
     legal_mismatch = bool(query.legal and name.legal and not set(query.legal) & set(name.legal))

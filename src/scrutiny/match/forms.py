@@ -39,6 +39,9 @@ class Form(NamedTuple):
     # A reading of Cyrillic script: as a list name, a Latin query's parts also meet it by the
     # consonant skeleton of East Slavic spellings (text.cyrillic.skeleton; ZAITSAU / ЗАЙЦЕВ).
     cyrillic: bool = False
+    # A reading of an alphabet other than Latin (Cyrillic, Greek, Arabic, Hebrew ...): as
+    # against a name written in Latin, it may be the other's translation (features.align).
+    foreign: bool = False
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -71,6 +74,7 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
     read = transliterated and script in _READ_SCRIPTS
     arabic = transliterated and script == "Arab"
     cyrillic = transliterated and script == "Cyrl"
+    foreign = transliterated and script not in _READ_SCRIPTS and script != "Latn"
     forms: list[Form] = []
     seen: set[tuple[tuple[str, ...], tuple[str, ...], str | None]] = set()
     for reading in readings:
@@ -108,6 +112,7 @@ def name_forms(text: str, person: bool = False) -> tuple[Form, ...]:
                         is_reading,
                         arabic and reading != tokens,
                         cyrillic and reading != tokens,
+                        foreign and reading != tokens,
                     )
                 )
     return tuple(forms)
@@ -163,7 +168,7 @@ def encode_forms(forms: tuple[Form, ...]) -> str:
     return "\n".join(
         f"{' '.join(f.core)}\t{' '.join(f.legal)}\t{f.korean or ''}\t"
         f"{'s' if f.sino else ''}{'r' if f.reading else ''}{'a' if f.arabic else ''}"
-        f"{'c' if f.cyrillic else ''}"
+        f"{'c' if f.cyrillic else ''}{'f' if f.foreign else ''}"
         for f in forms
     )
 
@@ -183,6 +188,7 @@ def decode_forms(raw: str) -> tuple[Form, ...]:
                 "r" in flags,
                 "a" in flags,
                 "c" in flags,
+                "f" in flags,
             )
         )
     return tuple(forms)
@@ -198,6 +204,7 @@ class FormColumns(NamedTuple):
     reading: list[bool]
     arabic: list[bool]
     cyrillic: list[bool]
+    foreign: list[bool]
 
 
 def form_columns(lines: list[str]) -> FormColumns:
@@ -211,6 +218,7 @@ def form_columns(lines: list[str]) -> FormColumns:
         ["r" in f[3] for f in fields],
         ["a" in f[3] for f in fields],
         ["c" in f[3] for f in fields],
+        ["f" in f[3] for f in fields],
     )
 
 

@@ -52,9 +52,10 @@ from scrutiny.model import Entity, EntityType, NameKind
 # spelling for Abdurrahman and Abdul Rahman); 19: spelling keys of Cyrillic readings ("s:"),
 # joined skeletons of Arabic-script readings ("j:"), Russian state-enterprise legal forms,
 # a third column of skeleton ids; 20: the Wikidata name items of name parts ("n:",
-# features.same_name). The matcher's form table is saved with the
+# features.same_name); 21: the form table's translation bits (features.translated_pair) and
+# Form.foreign ("f"). The matcher's form table is saved with the
 # index (kernel.FormTable.save): a change to what it holds is a change of format too.
-FORMAT_VERSION = 20
+FORMAT_VERSION = 21
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,
@@ -622,11 +623,13 @@ def _read_names(items: list[tuple[str, bool]]) -> Iterator[tuple[str, list[str]]
         or "fork" not in mp.get_all_start_methods()
     ):
         return iter(_read_chunk(items))
-    # The word-frequency table: each worker would load it for itself, and this process
-    # needs it after the build (the matcher's `commonness`); loaded once here, shared.
-    from scrutiny.match.features import commonness  # features imports this module
+    # The word-frequency tables: each worker would load them for itself, and this process
+    # needs them after the build (the matcher's `commonness`, `foreign_zipf`); loaded once
+    # here, shared.
+    from scrutiny.match.features import commonness, foreign_zipf  # features imports this
 
     commonness("")
+    foreign_zipf("")
     # This process only waits: reading a share itself beside the pool's threads was
     # slower than leaving all of it to the workers.
     size = -(-len(items) // (workers * 4))

@@ -39,6 +39,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from scrutiny.match import _text
 from scrutiny.match.features import (
+    _DISTINCT_LETTERS,
     _KOREAN_PARTS,
     _PHONETIC_MIN_RAW,
     _SHORT_PART,
@@ -46,20 +47,29 @@ from scrutiny.match.features import (
     _SIM_FLOOR,
     _SKELETON_RAW,
     _STRONG_SIM,
+    _TRANSLATED_FACTOR,
     _TYPO_ALONE,
     ARABIC_SKELETON,
     CYRILLIC_SKELETON,
     CYRILLIC_SPELLING,
+    DISTINCT,
+    FOREIGN_COMMON,
+    FOREIGN_FORM,
+    FOREIGN_ONLY,
+    LATIN_COMMON,
+    LATIN_OWN,
     NAME_FEATURES,
     SAME_NAME_RAW,
     align,
     commonness,
+    form_translation_bits,
     gender_form,
     looks_patronymic,
     part_weights_table,
     short_word_lengths,
     skeleton_key,
     skeleton_kind,
+    translation_bits,
     typo_lengths,
 )
 from scrutiny.match.forms import (
@@ -93,6 +103,8 @@ class FormTable:
     sino: np.ndarray  # bool: a Sino-Korean reading of Han (Form.sino)
     reading: np.ndarray  # bool: a reading of Han, Hangul or Kana (Form.reading)
     skel_kind: np.ndarray  # int8: features.skeleton_kind of each form (Form.arabic, .cyrillic)
+    # int8 per form: FOREIGN_FORM (Form.foreign), LATIN_OWN (features.translated_pair's Latin side)
+    form_trans: np.ndarray
     legal_off: np.ndarray  # int64: the form's legal-form words are legal_tok[legal_off[f]:...]
     legal_tok: np.ndarray  # int32 ids into `legal_words`
     legal_words: dict[str, int]
@@ -112,6 +124,7 @@ class FormTable:
     # forms' tokens, and every token's spelling key (2: CYRILLIC_SPELLING), else -1
     tok_skel: np.ndarray
     tok_patronymic: np.ndarray  # bool: features.looks_patronymic (patronymic_apart)
+    tok_trans: np.ndarray  # int8 `translation_bits` of each token
     # int32 id of each token's text.arabic.compound_key (-1 none): computed, not saved
     tok_compound: np.ndarray
     compound_ids: dict[str, int]
@@ -173,6 +186,7 @@ class FormTable:
         )
         joined_off, joined = _joined(vocab, tok_array, off_array, skel_kind == ARABIC_SKELETON)
         tok_syl, tok_chars, tok_gender = _token_arrays(vocab)
+        tok_trans = np.fromiter(map(translation_bits, vocab), np.int8, len(vocab))
         phon_ids: dict[str, int] = {}
         tok_phon = []
         for t in vocab:
@@ -205,6 +219,7 @@ class FormTable:
             sino=np.asarray(columns.sino, np.bool_),
             reading=np.asarray(columns.reading, np.bool_),
             skel_kind=skel_kind,
+            form_trans=_form_trans(columns.foreign, columns.reading),
             legal_off=np.asarray(legal_off, np.int64),
             legal_tok=np.asarray(legal_tok, np.int32),
             legal_words=legal_words,
@@ -222,6 +237,7 @@ class FormTable:
             tok_gender=tok_gender,
             tok_skel=tok_skel,
             tok_patronymic=np.fromiter(map(looks_patronymic, vocab), np.bool_, len(vocab)),
+            tok_trans=tok_trans,
             **_compound_ids(vocab),
             phon_ids=phon_ids,
             skel_ids=skel_ids,
@@ -276,7 +292,7 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
-        (`tok_compound`), spelling key id (`tok_skel` column 2), then the code points
+        (`tok_compound`), spelling key id (`tok_skel` column 2), `translation_bits`, then the code points
         `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so that
         one array call takes a query's rows; every integer here is exact in a float. A
         vocabulary token's are read from the table's columns, which hold the same values."""
@@ -297,6 +313,7 @@ class FormTable:
                     bool(self.tok_patronymic[vid]),
                     int(self.tok_compound[vid]),
                     int(self.tok_skel[vid, 2]),
+                    int(self.tok_trans[vid]),
                     *self.tok_chars[vid].tolist(),
                 )
                 return found
@@ -313,6 +330,7 @@ class FormTable:
                 looks_patronymic(token),
                 self.compound_ids.get(arabic.compound_key(token) or "", -1),
                 self.skeleton_id(token, CYRILLIC_SPELLING),
+                translation_bits(token),
                 *chars,
                 *[0] * (_SHORT_PART + 1 - len(chars)),
             )
@@ -379,11 +397,13 @@ class QueryForms:
     patronymic: np.ndarray  # bool per row (FormTable.tok_patronymic)
     compound: np.ndarray  # int64 per row (FormTable.tok_compound; -1 none)
     spell: np.ndarray  # int64 spelling key id per row (FormTable.tok_skel column 2; -1 none)
+    trans: np.ndarray  # int8 `translation_bits` per row
     korean: np.ndarray  # int64 Korean key id per form (-1 none, -2 not in the table)
     has_korean: np.ndarray  # bool per form
     sino: np.ndarray  # bool per form (Form.sino)
     reading: np.ndarray  # bool per form (Form.reading)
     skel_kind: np.ndarray  # int8 per form: features.skeleton_kind
+    form_trans: np.ndarray  # int8 per form: FormTable.form_trans
     single: np.ndarray  # bool per form: one identifying part
     legal_off: np.ndarray  # int64: form k's legal words are legal[legal_off[k]:...]
     legal: np.ndarray  # int64 ids into the table's legal words (-1 unknown)
@@ -450,6 +470,7 @@ def prepare_query(
         sino=sino,
         reading=reading,
         skel_kind=np.fromiter(map(skeleton_kind, forms), np.int8, len(forms)),
+        form_trans=np.fromiter(map(form_translation_bits, forms), np.int8, len(forms)),
         single=single,
         legal_off=np.asarray(legal_off, np.int64),
         legal=np.asarray(legal, np.int64),
@@ -581,7 +602,7 @@ def score_gathered(
         one_edit = four_edit = _NO_EDITS
     _features(
         query.off, query.row, query.weight, query.vid, query.length, query.digit, query.phon,
-        query.syl, query.chars, query.gender, query.common,
+        query.syl, query.chars, query.gender, query.common, query.trans, query.form_trans,
         query.korean, query.has_korean, query.sino, query.reading, query.skel_kind,
         _query_skeletons(table, query, form_ids),
         query.single, query.legal_off, query.legal,
@@ -589,7 +610,7 @@ def score_gathered(
         form_ids, cols, c_off, c_col, c_w,
         table.tok, table.tok_len, table.tok_digit, table.tok_phon, table.tok_syl,
         table.tok_chars, table.tok_gender, table.tok_skel, table.korean, table.sino,
-        table.reading, table.skel_kind,
+        table.reading, table.skel_kind, table.tok_trans, table.form_trans,
         table.legal_off, table.legal_tok, table.joined_off, table.joined,
         raw, one_edit, four_edit, query.typed, query.vessel, values, merge,
     )  # fmt: skip
@@ -782,8 +803,8 @@ def _gather(
 # What `FormTable.save` writes: these arrays, and the word tables (in id order).
 _SAVED_ARRAYS = (
     "name_off", "name_forms", "off", "tok", "weight", "korean", "sino", "reading", "skel_kind",
-    "legal_off", "legal_tok", "tok_len", "tok_word_len", "tok_digit", "tok_phon", "tok_syl",
-    "tok_chars", "tok_gender", "tok_skel", "tok_patronymic",
+    "form_trans", "legal_off", "legal_tok", "tok_len", "tok_word_len", "tok_digit", "tok_phon",
+    "tok_syl", "tok_chars", "tok_gender", "tok_skel", "tok_patronymic", "tok_trans",
 )  # fmt: skip
 _SAVED_WORDS = ("vocab", "legal_words", "phon_ids", "skel_ids", "korean_ids")
 
@@ -899,7 +920,7 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
     """QueryForms' per-row arrays, from `FormTable.row_of` (one array call, not eight)."""
     short = _SHORT_PART + 1
     values = np.array([table.row_of(t) for t in tokens], np.float64).reshape(
-        len(tokens), 10 + short
+        len(tokens), 11 + short
     )
     cols = values.T.astype(np.int64)  # a copy: each row is a contiguous array
     vid = cols[0]
@@ -917,8 +938,16 @@ def _row_arrays(table: FormTable, tokens: list[str]) -> dict[str, np.ndarray]:
         "patronymic": cols[7].astype(np.bool_),
         "compound": cols[8],
         "spell": cols[9],
-        "chars": np.ascontiguousarray(cols[10:].T, np.int32),
+        "trans": cols[10].astype(np.int8),
+        "chars": np.ascontiguousarray(cols[11:].T, np.int32),
     }
+
+
+def _form_trans(foreign: list[bool], reading: list[bool]) -> np.ndarray:
+    """`form_translation_bits` of every form of a table at once (from its columns)."""
+    is_foreign = np.asarray(foreign, np.bool_)
+    own = ~is_foreign & ~np.asarray(reading, np.bool_)
+    return (is_foreign * FOREIGN_FORM + own * LATIN_OWN).astype(np.int8)
 
 
 def _short_syllable(token: str) -> bool:
@@ -1017,6 +1046,8 @@ def _features(
     q_chars: np.ndarray,
     q_gender: np.ndarray,
     q_common: np.ndarray,
+    q_trans: np.ndarray,
+    q_form_trans: np.ndarray,
     q_kor: np.ndarray,
     q_has_kor: np.ndarray,
     q_sino: np.ndarray,
@@ -1047,6 +1078,8 @@ def _features(
     form_sino: np.ndarray,
     form_reading: np.ndarray,
     form_kind: np.ndarray,
+    tok_trans: np.ndarray,
+    form_trans: np.ndarray,
     legal_off: np.ndarray,
     legal_tok: np.ndarray,
     joined_off: np.ndarray,
@@ -1269,24 +1302,66 @@ def _features(
                                 break
                         if not seen:
                             strong += 1
-            c_total = c_w.sum()
-            if c_total == 0.0:
-                c_total = 1.0
+            # features.translated_pair: a translation's unmatched common words count little.
+            q_bit, c_bit = FOREIGN_COMMON, LATIN_COMMON
+            translated = False
+            if not typed:
+                pass  # features.align: persons' names are not translated
+            elif q_form_trans[k] & FOREIGN_FORM and form_trans[f] & LATIN_OWN:
+                translated = True
+            elif form_trans[f] & FOREIGN_FORM and q_form_trans[k] & LATIN_OWN:
+                translated = True
+                q_bit, c_bit = LATIN_COMMON, FOREIGN_COMMON
+            if translated:  # features.translation_met
+                translated = False
+                for i in range(nq):
+                    if (
+                        q_sim[i] == 1.0
+                        and q_len[rows[i]] >= _DISTINCT_LETTERS
+                        and q_trans[rows[i]] & DISTINCT
+                    ):
+                        translated = True
+                        break
+                if translated and q_bit == LATIN_COMMON:  # the query is the Latin name
+                    for i in range(nq):
+                        if q_sim[i] == 0.0 and q_trans[rows[i]] & FOREIGN_ONLY:
+                            translated = False
+                elif translated:
+                    for j in range(nc):
+                        if c_sim[j] == 0.0 and tok_trans[cols[ccols[j]]] & FOREIGN_ONLY:
+                            translated = False
+            q_cover = q_total
+            if translated:
+                q_cover = 0.0
+                for i in range(nq):
+                    w = q_w[i]
+                    if q_sim[i] == 0.0 and q_trans[rows[i]] & q_bit:
+                        w *= _TRANSLATED_FACTOR
+                    q_cover += w
+                if q_cover == 0.0:
+                    q_cover = 1.0
+            c_total = 0.0
             c_matched = 0.0
             unmatched = 0.0
             left_over = False
             for j in range(nc):
-                c_matched += c_w[j] * c_sim[j]
+                w = c_w[j]
+                c_matched += w * c_sim[j]
                 if c_sim[j] == 0.0:
-                    unmatched += c_w[j]
+                    if translated and tok_trans[cols[ccols[j]]] & c_bit:
+                        w *= _TRANSLATED_FACTOR
+                    unmatched += w
                     left_over = True
+                c_total += w
+            if c_total == 0.0:
+                c_total = 1.0
             if q_reading[k]:  # features.align: the characters written, no more, no fewer
                 for i in range(nq):
                     if q_sim[i] == 0.0:
                         left_over = True
                 if left_over:
                     continue
-            q_cov = matched / q_total
+            q_cov = matched / q_cover
             c_cov = c_matched / c_total
             exact = korean_equal
             if not exact and nq == nc:

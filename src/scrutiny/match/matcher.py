@@ -23,6 +23,7 @@ from scrutiny.match.features import (
     align_pairs,
     commonness,
     entity_features,
+    foreign_zipf,
     gate_dates,
     part_weights,
 )
@@ -123,7 +124,8 @@ class Matcher:
         if forms is None:  # not saved with the index (or not readable): built from it
             forms = kernel.FormTable.build(index.name_forms_raw, index.idf)
         self.forms = forms
-        commonness("")  # loads the word table now rather than inside the first query
+        commonness("")  # loads the word tables now rather than inside the first query
+        foreign_zipf("")
         self.forms.item_ids  # noqa: B018 - and the name items' (features.same_name), 10 ms
         # The index is millions of long-lived objects; left in the collector's generations,
         # every full collection re-scans them while queries run. Freezing moves
