@@ -666,12 +666,23 @@ def test_translated_pairs_match_in_comparison() -> None:
     yantar = scrutiny.compare("Yantar Shipyard", "Ναυπηγείο Yantar", schema="Organization")
     assert yantar.score >= 0.506, yantar.explanation
     assert yantar.explanation["translation_words"] == {"query": ["shipyard"], "list": ["naupegeio"]}
+    belaero = scrutiny.compare(
+        "Belaeronavigatsia State-owned enterprise",
+        "Държавно предприятие Belaeronavigatsia",
+        schema="Organization",
+    )
+    assert belaero.explanation["translation_words"] == {
+        "query": ["state", "owned", "enterprise"],
+        "list": ["darzhavno"],
+    }
+    # The legal form in Bulgarian is the English one (text_orgforms.tsv): no word left over.
     naftan = scrutiny.compare(
         "Open Joint Stock Company “Naftan”",
         "Отворено акционерно дружество „Naftan“",
         schema="Organization",
     )
-    assert naftan.explanation["translation_words"] == {"query": [], "list": ["otvoreno"]}
+    assert naftan.explanation["list_form"] == naftan.explanation["query_form"] == "naftan ojsc"
+    assert naftan.score >= 0.506
     other = scrutiny.compare(
         "PAO MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT",
         "Челябинский металлургический комбинат",

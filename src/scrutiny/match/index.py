@@ -53,9 +53,10 @@ from scrutiny.model import Entity, EntityType, NameKind
 # joined skeletons of Arabic-script readings ("j:"), Russian state-enterprise legal forms,
 # a third column of skeleton ids; 20: the Wikidata name items of name parts ("n:",
 # features.same_name); 21: the form table's translation bits (features.translated_pair) and
-# Form.foreign ("f"). The matcher's form table is saved with the
+# Form.foreign ("f"); 22: legal forms in Bulgarian, Greek and Ukrainian (text_orgforms.tsv).
+# The matcher's form table is saved with the
 # index (kernel.FormTable.save): a change to what it holds is a change of format too.
-FORMAT_VERSION = 21
+FORMAT_VERSION = 22
 KIND_CODES = {
     NameKind.PRIMARY: 0,
     NameKind.STRONG_ALIAS: 1,
