@@ -16,6 +16,7 @@ import pytest
 from scrutiny.match import Matcher, kernel
 from scrutiny.match.features import FOREIGN_FORM, NAME_FEATURES, align
 from scrutiny.match.forms import name_forms
+from scrutiny.match.query import Query
 
 _WEAK_AT = NAME_FEATURES.index("weak_alias")
 
@@ -278,6 +279,7 @@ def test_kernel_equals_align_on_translated_names() -> None:
         "Ανοικτή συμμετοχική εταιρεία “Belavia Belarusian Airlines”",
         "Research and Production Association Kvant",
         "Bryansk Automobile Plant",
+        "Yantar Shipyard",
     ]
     entities = [
         seal(
@@ -301,7 +303,13 @@ def test_kernel_equals_align_on_translated_names() -> None:
         "Belavia Belarusian Airlines",
         "Научно-производственное объединение Квант",
         "Брянский автомобильный завод",
+        "Верфь Янтарь",
     ):
         checked += _check(matcher, query)
         _check(matcher, query, typed=True)
     assert checked > 10
+    # Screening takes the kernel's path: the translated words are named in the hit. (This
+    # index is too small for the words' weights to mean much: read at any score.)
+    hit = matcher.screen(Query("Верфь Янтарь", schema="Organization"), threshold=0.0)[0]
+    assert hit.entity_id == "t:7"
+    assert hit.explanation["translation_words"] == {"query": ["verf"], "list": ["shipyard"]}
