@@ -9,6 +9,7 @@ joined, digits, short syllables, repeated parts).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -139,6 +140,24 @@ def test_screen_scores_are_the_scores_of_the_reference_alignment(sdn_matcher: Ma
             assert abs(model.probability_of_logit(logit) - hit.score) < 1e-3 * len(contributions)
 
 
+def _matcher_of(listed: list[str], schema: Any) -> Matcher:
+    """A matcher over one entity per name, entity ids t:0, t:1 ... in order."""
+    from scrutiny.model import Entity, Name, NameKind, Provenance, seal
+
+    entities = [
+        seal(
+            Entity(
+                id=f"t:{i}",
+                schema=schema,
+                names=(Name(full=name, kind=NameKind.PRIMARY),),
+                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
+            )
+        )
+        for i, name in enumerate(listed)
+    ]
+    return Matcher.from_entities(entities)
+
+
 def test_table_columns_are_the_forms_one_by_one(sdn_matcher: Matcher) -> None:
     """The table is built column by column (`form_columns`, `part_weights_table`); form by
     form, `decode_forms` and `part_weights` give the same parts, weights and flags."""
@@ -195,7 +214,7 @@ def test_a_query_token_reads_as_the_tables_own_token(sdn_matcher: Matcher) -> No
 def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
     """Skeletons of both kinds (features.skeleton_kind) and Korean syllable order, on list
     names written in Cyrillic, Arabic script and Hangul, against Latin spellings."""
-    from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
+    from scrutiny.model import EntityType
 
     listed = [
         "Александр Николаевич ЗАЙЦЕВ",
@@ -215,18 +234,7 @@ def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
         "ناصرملکی",
         "Mohammadreza Naseri",
     ]
-    entities = [
-        seal(
-            Entity(
-                id=f"t:{i}",
-                schema=EntityType.PERSON,
-                names=(Name(full=name, kind=NameKind.PRIMARY),),
-                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
-            )
-        )
-        for i, name in enumerate(listed)
-    ]
-    matcher = Matcher.from_entities(entities)
+    matcher = _matcher_of(listed, EntityType.PERSON)
     assert matcher.forms.skel_kind.max() == 2  # Cyrillic readings are flagged
     checked = 0
     for query in (
@@ -269,7 +277,7 @@ def test_kernel_equals_align_on_names_read_from_other_scripts() -> None:
 def test_kernel_equals_align_on_translated_names() -> None:
     """features.translated_pair: list names in Bulgarian, Russian and Greek against English
     ones and the other way round, in the kernel as in `align`."""
-    from scrutiny.model import Entity, EntityType, Name, NameKind, Provenance, seal
+    from scrutiny.model import EntityType
 
     listed = [
         "Научно-производствена асоциация „Квант“",
@@ -281,18 +289,7 @@ def test_kernel_equals_align_on_translated_names() -> None:
         "Bryansk Automobile Plant",
         "Yantar Shipyard",
     ]
-    entities = [
-        seal(
-            Entity(
-                id=f"t:{i}",
-                schema=EntityType.ORGANIZATION,
-                names=(Name(full=name, kind=NameKind.PRIMARY),),
-                provenance=Provenance(list_id="t", source_file="t", source_record_id=str(i)),
-            )
-        )
-        for i, name in enumerate(listed)
-    ]
-    matcher = Matcher.from_entities(entities)
+    matcher = _matcher_of(listed, EntityType.ORGANIZATION)
     assert (matcher.forms.form_trans & FOREIGN_FORM).sum() >= 4
     checked = 0
     for query in (

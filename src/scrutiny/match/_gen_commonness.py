@@ -27,6 +27,7 @@ Nadezhda, Lyubov) and words under four letters are left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -42,46 +43,46 @@ FOREIGN_MIN_LETTERS = 4
 
 
 def build() -> dict[str, float]:
-    import wordfreq
-
     from scrutiny.match import _text
 
     best: dict[str, float] = {}
-    for language in LANGUAGES:
+    for word, zipf in _frequent_words(LANGUAGES):
+        tokens = _text.tokenize(word)
+        if len(tokens) != 1 or not tokens[0].isascii() or not tokens[0].isalpha():
+            continue
+        token = tokens[0]
+        if zipf > best.get(token, 0.0):
+            best[token] = zipf
+    return best
+
+
+def _frequent_words(languages: tuple[str, ...]) -> Iterator[tuple[str, float]]:
+    """(word, Zipf frequency) of each language's words at MIN_ZIPF or more."""
+    import wordfreq
+
+    for language in languages:
         for word in wordfreq.top_n_list(language, TOP_WORDS):
             zipf = wordfreq.zipf_frequency(word, language)
             if zipf < MIN_ZIPF:
                 break  # the list is in frequency order
-            tokens = _text.tokenize(word)
-            if len(tokens) != 1 or not tokens[0].isascii() or not tokens[0].isalpha():
-                continue
-            token = tokens[0]
-            if zipf > best.get(token, 0.0):
-                best[token] = zipf
-    return best
+            yield word, zipf
 
 
 def build_foreign() -> dict[str, float]:
-    import wordfreq
-
     from scrutiny.match import _text
     from scrutiny.match.forms import name_forms
 
     names = _text.name_items_table()
     best: dict[str, float] = {}
-    for language in FOREIGN_LANGUAGES:
-        for word in wordfreq.top_n_list(language, TOP_WORDS):
-            zipf = wordfreq.zipf_frequency(word, language)
-            if zipf < MIN_ZIPF:
-                break  # the list is in frequency order
-            if word.isascii() or len(_text.tokenize(word)) != 1:
-                continue
-            for form in name_forms(word):
-                for token in form.tokens:
-                    if len(token) < FOREIGN_MIN_LETTERS or not token.isalpha() or token in names:
-                        continue
-                    if zipf > best.get(token, 0.0):
-                        best[token] = zipf
+    for word, zipf in _frequent_words(FOREIGN_LANGUAGES):
+        if word.isascii() or len(_text.tokenize(word)) != 1:
+            continue
+        for form in name_forms(word):
+            for token in form.tokens:
+                if len(token) < FOREIGN_MIN_LETTERS or not token.isalpha() or token in names:
+                    continue
+                if zipf > best.get(token, 0.0):
+                    best[token] = zipf
     return best
 
 
