@@ -357,6 +357,7 @@ def _zipf_table(file_name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _table_zipf(file_name: str, token: str) -> float:
+    """A word's Zipf frequency in a `_zipf_table`, 0 when it is not there."""
     keys, zipf = _zipf_table(file_name)
     h = hash(token)
     at = int(np.searchsorted(keys, h))
@@ -430,10 +431,9 @@ def translation_met(
     """A `translated_pair` aligned as a translation: a distinctive word of 4+ letters shared
     as written (a translation carries the name over; a word one letter off is another
     company's: Mejia-Patel / Гатэль), and no word of the Latin name that met nothing a word
-    of the other's languages. A Latin name
-    holding such a word (MAGNITOGORSKIY METALLURGICHESKIY KOMBINAT / Челябинский
-    металлургический комбинат) is the other language transliterated, whose words left over
-    are other words, not translations."""
+    of the other's languages. A Latin name holding such a word (MAGNITOGORSKIY
+    METALLURGICHESKIY KOMBINAT / Челябинский металлургический комбинат) is the other
+    language transliterated, whose words left over are other words, not translations."""
     latin, latin_sim = (c, c_sim) if query_foreign else (q, q_sim)
     return any(
         s == 1.0 and len(t) >= _DISTINCT_LETTERS and distinct_word(t)
@@ -482,12 +482,11 @@ LATIN_OWN = 2  # the Latin side `translated_pair` allows: not a reading
 
 def translation_bits(token: str) -> int:
     """A token's `translation_word`, `distinct_word` and `foreign_only` tests as bits."""
-    foreign, latin = foreign_zipf(token), commonness(token)
     return (
-        (FOREIGN_COMMON if foreign > 0.0 else 0)
-        | (LATIN_COMMON if latin > 0.0 else 0)
+        (FOREIGN_COMMON if translation_word(token, True) else 0)
+        | (LATIN_COMMON if translation_word(token, False) else 0)
         | (DISTINCT if distinct_word(token) else 0)
-        | (FOREIGN_ONLY if foreign > 0.0 and latin == 0.0 else 0)
+        | (FOREIGN_ONLY if foreign_only(token) else 0)
     )
 
 

@@ -292,10 +292,11 @@ class FormTable:
         """A query token's per-row values, as the table's own tokens have them: vocabulary
         id (-1 none), commonness, letters, digits only, phonetic code id (-1 none, -2 not in
         the table), syllable, gender form, patronymic (`tok_patronymic`), compound id
-        (`tok_compound`), spelling key id (`tok_skel` column 2), `translation_bits`, then the code points
-        `_short_typo` compares (as `_token_arrays` gives the vocabulary's). Floats, so that
-        one array call takes a query's rows; every integer here is exact in a float. A
-        vocabulary token's are read from the table's columns, which hold the same values."""
+        (`tok_compound`), spelling key id (`tok_skel` column 2), `translation_bits`, then
+        the code points `_short_typo` compares (as `_token_arrays` gives the vocabulary's).
+        Floats, so that one array call takes a query's rows; every integer here is exact in a
+        float. A vocabulary token's are read from the table's columns, which hold the same
+        values."""
         found = self.row_cache.get(token)
         if found is None:
             if len(self.row_cache) >= _ROW_CACHE:
