@@ -624,13 +624,11 @@ def _read_names(items: list[tuple[str, bool]]) -> Iterator[tuple[str, list[str]]
         or "fork" not in mp.get_all_start_methods()
     ):
         return iter(_read_chunk(items))
-    # The word-frequency tables: each worker would load them for itself, and this process
-    # needs them after the build (the matcher's `commonness`, `foreign_zipf`); loaded once
-    # here, shared.
-    from scrutiny.match.features import commonness, foreign_zipf  # features imports this
+    # The word-frequency table: each worker would load it for itself, and this process
+    # needs it after the build (the matcher's `commonness`); loaded once here, shared.
+    from scrutiny.match.features import commonness  # features imports this module
 
     commonness("")
-    foreign_zipf("")
     # This process only waits: reading a share itself beside the pool's threads was
     # slower than leaving all of it to the workers.
     size = -(-len(items) // (workers * 4))
